@@ -1,0 +1,1 @@
+"""Everything that knows the database, nothing of Textual, Rich or Typer."""

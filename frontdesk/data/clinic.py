@@ -1,0 +1,95 @@
+"""The clinic's settings: name, timezone and desk policies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from frontdesk import clock
+from frontdesk.data import audit
+from frontdesk.data.db import read_session
+from frontdesk.data.errors import InvalidInput, SetupError
+from frontdesk.data.models import ClinicSettings
+from frontdesk.data.validation import clean_text
+
+
+@dataclass(frozen=True)
+class Clinic:
+    """A plain copy of the settings row, with the timezone resolved."""
+
+    name: str
+    zone: ZoneInfo
+    phone_region: str
+    date_order: str
+    no_show_grace_minutes: int
+    demographics_stale_days: int
+    is_demo: bool
+
+    def today(self) -> date:
+        """The clinic's business day now."""
+        return clock.today(self.zone)
+
+
+def parse_timezone(name: str) -> ZoneInfo:
+    """An IANA zone such as ``America/Chicago``; anything else is refused."""
+    text = name.strip()
+    if not text or text not in available_timezones() and text != "UTC":
+        raise InvalidInput(
+            f"{text or 'That'} is not a timezone name; use one like America/Chicago",
+            field="timezone",
+        )
+    try:
+        return ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidInput(f"{text} is not a known timezone", field="timezone") from None
+
+
+def create_settings(
+    session: Session, *, name: str, timezone: str, is_demo: bool = False
+) -> ClinicSettings:
+    """Write the settings row (at init) with its audit event."""
+    clean = clean_text(name, field="clinic", label="Clinic name", required=True, max_len=80)
+    zone = parse_timezone(timezone)
+    row = ClinicSettings(name=clean, timezone=zone.key, is_demo=is_demo, created_at=clock.now())
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        staff_id=None,
+        action="clinic.created",
+        entity="clinic_settings",
+        entity_id=row.id,
+        detail={"name": clean, "timezone": zone.key},
+    )
+    return row
+
+
+def to_clinic(row: ClinicSettings) -> Clinic:
+    """The plain value from a settings row."""
+    return Clinic(
+        name=row.name,
+        zone=ZoneInfo(row.timezone),
+        phone_region=row.phone_region,
+        date_order=row.date_order,
+        no_show_grace_minutes=row.no_show_grace_minutes,
+        demographics_stale_days=row.demographics_stale_days,
+        is_demo=row.is_demo,
+    )
+
+
+def get_clinic_in(session: Session) -> Clinic:
+    """The clinic's settings, read in the caller's session."""
+    row = session.get(ClinicSettings, 1)
+    if row is None:
+        raise SetupError("This database has no clinic yet: run `frontdesk init`")
+    return to_clinic(row)
+
+
+def load_clinic(engine: Engine) -> Clinic:
+    """The clinic's settings, read in a session of its own."""
+    with read_session(engine) as session:
+        return get_clinic_in(session)

@@ -1,0 +1,196 @@
+"""SQLModel tables. Datetimes are stored in UTC and are always timezone-aware.
+
+Money columns are integer cents. Append-only tables (status events, audit
+events) are protected by triggers created in the migrations.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import Index
+from sqlmodel import Field, SQLModel
+
+
+class Role(StrEnum):
+    """What a staff member may do."""
+
+    DESK = "desk"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+class Status(StrEnum):
+    """An appointment's state; the value is the word shown on screen."""
+
+    BOOKED = "BOOKED"
+    ARRIVED = "ARRIVED"
+    IN_ROOM = "IN ROOM"
+    DONE = "DONE"
+    NO_SHOW = "NO-SHOW"
+    CANCELLED = "CANCELLED"
+
+
+class ClinicSettings(SQLModel, table=True):
+    """One row: the clinic's name, timezone and desk policies."""
+
+    __tablename__ = "clinic_settings"
+
+    id: int = Field(default=1, primary_key=True)
+    name: str
+    timezone: str
+    phone_region: str = "US"
+    date_order: str = "MDY"
+    no_show_grace_minutes: int = 15
+    demographics_stale_days: int = 365
+    is_demo: bool = False
+    created_at: datetime
+
+
+class Staff(SQLModel, table=True):
+    """A person who signs in. ``username_key`` is the case-folded NFKC username."""
+
+    __tablename__ = "staff"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str
+    username_key: str = Field(unique=True)
+    display_name: str
+    role: str = Role.DESK.value
+    password_hash: str
+    active: bool = True
+    failed_attempts: int = 0
+    next_attempt_at: datetime | None = None
+    locked: bool = False
+    created_at: datetime
+
+
+class Provider(SQLModel, table=True):
+    """A clinician whose schedule the desk books."""
+
+    __tablename__ = "provider"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    short_name: str
+    day_start: str = "08:00"
+    day_end: str = "17:00"
+    active: bool = True
+
+
+class AppointmentType(SQLModel, table=True):
+    """A kind of visit: its usual length and what the patient must do first."""
+
+    __tablename__ = "appointment_type"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    minutes: int
+    prep_instructions: str = ""
+    is_new_patient: bool = False
+    active: bool = True
+
+
+class Patient(SQLModel, table=True):
+    """A patient's demographics, insurance and desk flags."""
+
+    __tablename__ = "patient"
+    __table_args__ = (
+        Index("ix_patient_name", "last_key", "first_key"),
+        Index("ix_patient_first", "first_key", "last_key"),
+        Index("ix_patient_last2", "last2_key", "first_key"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    mrn: str = Field(unique=True)
+    last_name: str
+    first_name: str
+    middle_name: str = ""
+    preferred_name: str = ""
+    dob: date = Field(index=True)
+    sex: str = ""
+    phone_mobile: str = ""
+    phone_home: str = ""
+    phone_key: str = Field(default="", index=True)
+    email: str = ""
+    address_line1: str = ""
+    address_line2: str = ""
+    city: str = ""
+    state: str = ""
+    postal_code: str = ""
+    preferred_language: str = "en"
+    interpreter_needed: bool = False
+    accessibility_needs: str = ""
+    insurance_payer: str = ""
+    insurance_member_id: str = ""
+    insurance_group: str = ""
+    eligibility_verified_on: date | None = None
+    demographics_confirmed_on: date | None = None
+    consent_on_file_on: date | None = None
+    balance_due_cents: int = 0
+    last_key: str
+    first_key: str
+    last2_key: str | None = None
+    created_at: datetime
+    updated_at: datetime
+    version: int = 1
+
+
+class Appointment(SQLModel, table=True):
+    """A booked (or walk-in) visit. ``version`` guards concurrent edits."""
+
+    __tablename__ = "appointment"
+    __table_args__ = (Index("ix_appointment_start", "start_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(foreign_key="patient.id", index=True)
+    provider_id: int = Field(foreign_key="provider.id")
+    type_id: int = Field(foreign_key="appointment_type.id")
+    start_at: datetime
+    minutes: int
+    status: str = Status.BOOKED.value
+    walk_in: bool = False
+    forms_needed: bool = False
+    eligibility_checked: bool = False
+    authorization_ref: str = ""
+    copay_due_cents: int = 0
+    notes: str = ""
+    cancel_reason: str = ""
+    identity_verified_at: datetime | None = None
+    identity_verified_by: int | None = Field(default=None, foreign_key="staff.id")
+    created_at: datetime
+    updated_at: datetime
+    version: int = 1
+
+
+class AppointmentEvent(SQLModel, table=True):
+    """Append-only history of an appointment's status: who moved it, when, from what."""
+
+    __tablename__ = "appointment_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    appointment_id: int = Field(foreign_key="appointment.id", index=True)
+    from_status: str | None = None
+    to_status: str
+    at: datetime
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    reason: str = ""
+    undoes_id: int | None = Field(default=None, foreign_key="appointment_event.id")
+
+
+class AuditEvent(SQLModel, table=True):
+    """Append-only audit trail, hash-chained: each row's hash covers the previous one's."""
+
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime
+    staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    action: str = Field(index=True)
+    entity: str
+    entity_id: int | None = None
+    detail: str = "{}"
+    origin: str = ""
+    prev_hash: str
+    hash: str

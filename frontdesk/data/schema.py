@@ -1,0 +1,53 @@
+"""Create and upgrade the schema by running the Alembic migrations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+from sqlalchemy.engine import Engine
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def _config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def head_revision() -> str:
+    """The newest revision this version of frontdesk knows."""
+    head = ScriptDirectory.from_config(_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at; ``None`` for an empty database."""
+    with engine.connect() as conn:
+        rev = MigrationContext.configure(conn).get_current_revision()
+        conn.rollback()
+    return rev
+
+
+def has_schema(engine: Engine) -> bool:
+    """Whether the database has been set up at all."""
+    return inspect(engine).has_table("alembic_version")
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Run every migration up to ``revision`` in one transaction."""
+    config = _config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, revision)
+
+
+def needs_upgrade(engine: Engine) -> bool:
+    """True when the database is at an older revision than this code."""
+    return current_revision(engine) != head_revision()

@@ -1,0 +1,186 @@
+"""Staff accounts: argon2id passwords, sign-in with growing back-off, roles."""
+
+from __future__ import annotations
+
+import contextlib
+import unicodedata
+from dataclasses import dataclass
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, select
+
+from frontdesk import clock
+from frontdesk.data import audit
+from frontdesk.data.db import write_session
+from frontdesk.data.errors import InvalidInput, SignInFailed, SignInThrottled
+from frontdesk.data.models import Role, Staff
+from frontdesk.data.validation import clean_name, clean_text
+
+FREE_ATTEMPTS = 3  # failures before any delay
+MAX_DELAY_SECONDS = 60
+LOCK_AFTER = 10
+MIN_PASSWORD = 8
+
+_hasher = PasswordHasher()  # argon2id with the library's current defaults
+_DUMMY_HASH = _hasher.hash("not a password of anyone")
+
+
+@dataclass(frozen=True)
+class StaffMember:
+    """The signed-in person, as the app and CLI carry it."""
+
+    id: int
+    username: str
+    display_name: str
+    role: Role
+
+    @property
+    def is_supervisor(self) -> bool:
+        """Supervisors and admins may approve and close the day."""
+        return self.role in (Role.SUPERVISOR, Role.ADMIN)
+
+
+def username_key(username: str) -> str:
+    """Usernames are unique after NFKC and case-folding."""
+    return unicodedata.normalize("NFKC", username).casefold().strip()
+
+
+def check_password(password: str) -> str:
+    """A new password must be at least 8 characters and free of control characters."""
+    if len(password) < MIN_PASSWORD:
+        raise InvalidInput(f"Password must be at least {MIN_PASSWORD} characters", field="password")
+    if any(ord(ch) < 0x20 for ch in password):
+        raise InvalidInput("Password has a control character", field="password")
+    return password
+
+
+def to_member(row: Staff) -> StaffMember:
+    """The plain value for a staff row."""
+    assert row.id is not None
+    return StaffMember(
+        id=row.id, username=row.username, display_name=row.display_name, role=Role(row.role)
+    )
+
+
+def create_staff(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    display_name: str = "",
+    role: Role = Role.DESK,
+    created_by: int | None = None,
+) -> StaffMember:
+    """Add a staff account (in the caller's write transaction)."""
+    name = clean_text(username, field="username", label="Username", required=True, max_len=32)
+    if not all(ch.isalnum() or ch in "._-" for ch in name):
+        raise InvalidInput(
+            "Username may use letters, digits, dot, dash and underscore", field="username"
+        )
+    key = username_key(name)
+    if session.exec(select(Staff).where(Staff.username_key == key)).first() is not None:
+        raise InvalidInput(f"Username {name} is taken", field="username")
+    shown = clean_name(display_name or name, field="display_name", label="Display name")
+    row = Staff(
+        username=name,
+        username_key=key,
+        display_name=shown,
+        role=role.value,
+        password_hash=_hasher.hash(check_password(password)),
+        created_at=clock.now(),
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        staff_id=created_by,
+        action="staff.created",
+        entity="staff",
+        entity_id=row.id,
+        detail={"username": name, "role": role.value},
+    )
+    return to_member(row)
+
+
+def _delay_for(failures: int) -> int:
+    if failures < FREE_ATTEMPTS:
+        return 0
+    return int(min(2 ** (failures - FREE_ATTEMPTS + 1), MAX_DELAY_SECONDS))
+
+
+def sign_in(engine: Engine, username: str, password: str) -> StaffMember:
+    """Check a username and password; the failure message never says which was wrong.
+
+    Failures are counted per account in the database: after three, each attempt
+    must wait longer (2 s, 4 s, ... up to a minute); after ten the account is
+    locked until a supervisor resets it. Every failure is audited.
+    """
+    key = username_key(username)
+    now = clock.now()
+    with write_session(engine) as session:
+        row = session.exec(select(Staff).where(Staff.username_key == key)).first()
+        if row is None or not row.active:
+            with contextlib.suppress(VerificationError):
+                _hasher.verify(_DUMMY_HASH, password)  # same cost as a real check
+            audit.record(
+                session,
+                staff_id=None,
+                action="signin.failed",
+                entity="staff",
+                detail={"username": username[:64]},
+            )
+            raise SignInFailed("Username or password is not right")
+        if row.locked:
+            raise SignInThrottled(
+                "This account is locked after too many attempts; ask a supervisor", 0
+            )
+        if row.next_attempt_at is not None and now < row.next_attempt_at:
+            wait = int((row.next_attempt_at - now).total_seconds()) + 1
+            raise SignInThrottled(f"Too many attempts: try again in {wait} s", wait)
+        try:
+            _hasher.verify(row.password_hash, password)
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            row.failed_attempts += 1
+            delay = _delay_for(row.failed_attempts)
+            row.next_attempt_at = now + timedelta(seconds=delay) if delay else None
+            row.locked = row.failed_attempts >= LOCK_AFTER
+            session.add(row)
+            audit.record(
+                session,
+                staff_id=row.id,
+                action="signin.failed",
+                entity="staff",
+                entity_id=row.id,
+                detail={"failures": row.failed_attempts, "locked": row.locked},
+            )
+            session.commit()
+            if delay:
+                raise SignInThrottled(
+                    f"Username or password is not right. Wait {delay} s before trying again",
+                    delay,
+                ) from None
+            raise SignInFailed("Username or password is not right") from None
+        if _hasher.check_needs_rehash(row.password_hash):
+            row.password_hash = _hasher.hash(password)
+        row.failed_attempts = 0
+        row.next_attempt_at = None
+        session.add(row)
+        audit.record(session, staff_id=row.id, action="signin", entity="staff", entity_id=row.id)
+        return to_member(row)
+
+
+def unlock(session: Session, *, username: str, by: StaffMember) -> None:
+    """A supervisor clears a locked account's failure count."""
+    if not by.is_supervisor:
+        raise InvalidInput("Only a supervisor can unlock an account")
+    row = session.exec(select(Staff).where(Staff.username_key == username_key(username))).first()
+    if row is None:
+        raise InvalidInput(f"No account named {username}", field="username")
+    row.failed_attempts = 0
+    row.next_attempt_at = None
+    row.locked = False
+    session.add(row)
+    audit.record(session, staff_id=by.id, action="staff.unlocked", entity="staff", entity_id=row.id)
