@@ -93,3 +93,29 @@ def load_clinic(engine: Engine) -> Clinic:
     """The clinic's settings, read in a session of its own."""
     with read_session(engine) as session:
         return get_clinic_in(session)
+
+
+def local_timezone_name() -> str:
+    """The machine's IANA timezone: ``TZ``, then ``/etc/localtime``, else ``UTC``."""
+    import os
+    from pathlib import Path
+
+    env = os.environ.get("TZ", "").lstrip(":")
+    if env and env in available_timezones():
+        return env
+    link = Path("/etc/localtime")
+    try:
+        target = str(link.resolve())
+    except OSError:
+        return "UTC"
+    marker = "zoneinfo/"
+    if marker in target:
+        name = target.split(marker, 1)[1]
+        if name in available_timezones():
+            return name
+    tz_file = Path("/etc/timezone")
+    if tz_file.exists():
+        name = tz_file.read_text().strip()
+        if name in available_timezones():
+            return name
+    return "UTC"

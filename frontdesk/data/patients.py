@@ -6,7 +6,7 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import Select, and_, func
 from sqlalchemy import select as sa_select
@@ -91,8 +91,7 @@ _HIT_COLUMNS = tuple(
 
 
 def _hits_query() -> Select[Any]:
-    query: Select[Any] = sa_select(*_HIT_COLUMNS)
-    return query
+    return cast("Select[Any]", sa_select(*_HIT_COLUMNS))
 
 
 def _prefix(column: Any, text: str) -> Any:
