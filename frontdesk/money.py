@@ -55,3 +55,9 @@ def short_cents(cents: int) -> str:
     """Compact form for flags: ``2500`` -> ``"$25"``, ``2550`` -> ``"$25.50"``."""
     whole, frac = divmod(abs(cents), 100)
     return f"${whole:,}" if frac == 0 else f"${whole:,}.{frac:02d}"
+
+
+def plain_cents(cents: int) -> str:
+    """``2500`` -> ``"25.00"``: what goes back into an amount field for editing."""
+    whole, frac = divmod(abs(cents), 100)
+    return f"{'-' if cents < 0 else ''}{whole}.{frac:02d}"

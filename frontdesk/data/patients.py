@@ -357,7 +357,7 @@ def register_in(
         if dupes:
             raise DuplicatePatient(
                 f"{len(dupes)} patient(s) with this date of birth have a similar name",
-                candidates=[_hit_of(p, clinic) for p in dupes],
+                candidates=[to_hit(p, clinic) for p in dupes],
             )
     _apply_keys(values)
     now = clock.now()
@@ -387,10 +387,10 @@ def register(
     """Register a new patient (one transaction); warns of likely duplicates first."""
     with write_session(engine) as session:
         patient = register_in(session, form, staff=staff, allow_duplicate=allow_duplicate)
-        return _hit_of(patient, get_clinic_in(session))
+        return to_hit(patient, get_clinic_in(session))
 
 
-def _hit_of(p: Patient, clinic: Clinic) -> PatientHit:
+def to_hit(p: Patient, clinic: Clinic) -> PatientHit:
     assert p.id is not None
     return PatientHit(
         id=p.id,

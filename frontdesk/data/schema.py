@@ -7,7 +7,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+from alembic.script import Script, ScriptDirectory
 from sqlalchemy import inspect
 from sqlalchemy.engine import Engine
 
@@ -51,3 +51,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 def needs_upgrade(engine: Engine) -> bool:
     """True when the database is at an older revision than this code."""
     return current_revision(engine) != head_revision()
+
+
+def all_revisions() -> list[Script]:
+    """Every revision this code knows, newest first."""
+    return list(ScriptDirectory.from_config(_config()).walk_revisions())

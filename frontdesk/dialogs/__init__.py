@@ -1,0 +1,1 @@
+"""Small modal dialogs, one per file, each dismissing with a typed result."""

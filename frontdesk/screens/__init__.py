@@ -1,0 +1,1 @@
+"""One screen (or modal) per file; each is thin and calls the data layer."""

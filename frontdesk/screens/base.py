@@ -1,0 +1,141 @@
+"""What every signed-in screen shares: database calls in threads, the message line."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Static
+from textual.worker import get_current_worker
+
+from frontdesk.data.errors import FrontDeskError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from frontdesk.app import FrontDeskApp
+    from frontdesk.data.clinic import Clinic
+    from frontdesk.data.staff import StaffMember
+
+T = TypeVar("T")
+log = logging.getLogger(__name__)
+
+UNEXPECTED = "Something went wrong and nothing was saved. Try again; if it repeats, tell IT."
+
+
+class MessageLine(Static):
+    """One line for what just happened or what went wrong (plain text, never markup)."""
+
+    DEFAULT_CSS = """
+    MessageLine { height: 1; width: 1fr; padding: 0 1; }
+    MessageLine.-error { color: $text-error; text-style: bold; }
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__("", markup=False, **kwargs)
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        """Show ``text``; errors start with "!" so they read without colour."""
+        self.set_class(error, "-error")
+        self.update(f"! {text}" if error and text else text)
+
+
+def run_db(
+    owner: Screen[Any],
+    call: Callable[[], T],
+    done: Callable[[T], None],
+    failed: Callable[[FrontDeskError], None],
+    *,
+    exclusive: bool = False,
+    group: str = "db",
+) -> None:
+    """Run ``call`` in a thread; hand its result (or domain error) back on the UI thread.
+
+    Reads that a newer request supersedes pass ``exclusive=True``: a cancelled
+    worker's result is dropped. Writes never do.
+    """
+    app = owner.app
+
+    def job() -> None:
+        worker = get_current_worker()
+        try:
+            result = call()
+        except FrontDeskError as error:
+            if not worker.is_cancelled:
+                app.call_from_thread(failed, error)
+            return
+        except Exception:
+            log.exception("database call failed")
+            if not worker.is_cancelled:
+                app.call_from_thread(failed, FrontDeskError(UNEXPECTED))
+            return
+        if not worker.is_cancelled:
+            app.call_from_thread(done, result)
+
+    owner.run_worker(job, thread=True, group=group, exclusive=exclusive, exit_on_error=False)
+
+
+class DeskScreen(Screen[Any]):
+    """Base for screens past sign-in: find from anywhere, lock, the message line."""
+
+    BINDINGS = [
+        Binding("slash", "find", "Find", id="find"),
+        Binding("ctrl+l", "lock", "Lock", id="lock"),
+    ]
+
+    @property
+    def desk(self) -> FrontDeskApp:
+        """The app, typed."""
+        from frontdesk.app import FrontDeskApp
+
+        assert isinstance(self.app, FrontDeskApp)
+        return self.app
+
+    @property
+    def engine(self) -> Engine:
+        """The open database."""
+        return self.desk.require()[0]
+
+    @property
+    def clinic(self) -> Clinic:
+        """The clinic's settings."""
+        return self.desk.require()[1]
+
+    @property
+    def staff(self) -> StaffMember:
+        """Who is signed in."""
+        return self.desk.require()[2]
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        """Show a message on this screen's message line."""
+        for line in self.query(MessageLine):
+            line.say(text, error=error)
+            return
+
+    def show_error(self, error: FrontDeskError) -> None:
+        """A domain error on the message line."""
+        self.say(error.message, error=True)
+
+    def db(
+        self,
+        call: Callable[[], T],
+        done: Callable[[T], None],
+        *,
+        failed: Callable[[FrontDeskError], None] | None = None,
+        exclusive: bool = False,
+    ) -> None:
+        """:func:`run_db` with this screen's error display by default."""
+        run_db(self, call, done, failed or self.show_error, exclusive=exclusive)
+
+    def action_find(self) -> None:
+        """Open patient search."""
+        from frontdesk.screens.find import FindScreen
+
+        self.app.push_screen(FindScreen())
+
+    def action_lock(self) -> None:
+        """Sign out and clear every screen."""
+        self.desk.lock()

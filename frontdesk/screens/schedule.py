@@ -1,0 +1,354 @@
+"""The day schedule: the home screen. Status changes by single keys; the cursor stays put."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Static
+
+from frontdesk.data.appointments import CANCEL_REASONS, Changed, change_status, undo_last
+from frontdesk.data.models import Status
+from frontdesk.data.schedule import DaySchedule, ScheduleRow, load_day
+from frontdesk.screens.base import DeskScreen, MessageLine
+from frontdesk.widgets.keybar import KeyBar
+from frontdesk.widgets.safe import safe
+
+STATUS_STYLE = {
+    Status.BOOKED: "",
+    Status.ARRIVED: "bold",
+    Status.IN_ROOM: "bold",
+    Status.DONE: "dim",
+    Status.NO_SHOW: "dim",
+    Status.CANCELLED: "dim",
+}
+COUNT_ORDER = (
+    ("Booked", "BOOKED"),
+    ("Arrived", "ARRIVED"),
+    ("In room", "IN ROOM"),
+    ("Done", "DONE"),
+    ("No-show", "NO-SHOW"),
+    ("Cancelled", "CANCELLED"),
+    ("Walk-in", "WALK-IN"),
+    ("Open", "OPEN"),
+)
+COLUMNS = (
+    ("time", "Time", 5),
+    ("patient", "Patient", 20),
+    ("provider", "Provider", 8),
+    ("type", "Type", 10),
+    ("status", "Status", 9),
+    ("flags", "Flags", 14),
+)
+
+
+def row_key(row: ScheduleRow) -> str:
+    """Stable key: the appointment id, or provider and time for an opening."""
+    if row.appointment_id is not None:
+        return str(row.appointment_id)
+    return f"open-{row.provider_id}-{row.start:%H%M}"
+
+
+def row_cells(row: ScheduleRow) -> tuple[Text, ...]:
+    """The cells of one row; user data as plain ``Text``."""
+    time = Text(f"{row.start:%H:%M}")
+    if row.is_opening:
+        return (
+            time,
+            Text(f"(open {row.minutes}m)", style="italic"),
+            safe(row.provider),
+            Text(""),
+            Text(""),
+            Text(""),
+        )
+    status = row.status or Status.BOOKED
+    patient = safe(row.patient)
+    if row.walk_in:
+        patient.append(" (walk-in)", style="italic")
+    return (
+        time,
+        patient,
+        safe(row.provider),
+        safe(row.type_name),
+        Text(status.value, style=STATUS_STYLE[status]),
+        Text(" ".join(row.flags)),
+    )
+
+
+class ScheduleTable(DataTable[Text]):
+    """The day's rows; left/right belong to the screen (previous/next day)."""
+
+    BINDINGS = [b for b in DataTable.BINDINGS if getattr(b, "key", "") not in ("left", "right")]
+
+
+class ScheduleScreen(DeskScreen):
+    """Home screen: today's appointments in time order."""
+
+    CSS_PATH = "schedule.tcss"
+    BINDINGS = [
+        Binding("c", "check_in", "Check in", id="schedule.check_in"),
+        Binding("r", "status('IN ROOM')", "Roomed", id="schedule.roomed"),
+        Binding("o", "status('DONE')", "Out", id="schedule.out"),
+        Binding("n", "status('NO-SHOW')", "No-show", id="schedule.no_show"),
+        Binding("x", "cancel", "Cancel", id="schedule.cancel"),
+        Binding("u", "undo", "Undo", id="schedule.undo"),
+        Binding("w", "walk_in", "Walk-in", id="schedule.walk_in"),
+        Binding("slash", "find", "Find", id="find"),
+        Binding("left", "day(-1)", "Day", id="schedule.prev_day", key_display="←→"),
+        Binding("right", "day(1)", "Next day", id="schedule.next_day", show=False),
+        Binding("t", "today", "Today", id="schedule.today"),
+        Binding("g", "go_to", "Go to date", id="schedule.go_to"),
+        Binding("p", "provider", "Provider", id="schedule.provider"),
+        Binding("f5,ctrl+r", "refresh", "Refresh", id="schedule.refresh", key_display="F5"),
+        Binding("ctrl+l", "lock", "Lock", id="lock"),
+        Binding("ctrl+q", "app.quit", "Quit", id="quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.day: date | None = None
+        self.provider_id: int | None = None
+        self.schedule: DaySchedule | None = None
+        self._keys: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="title", markup=False)
+        table: ScheduleTable = ScheduleTable(id="day", cursor_type="row", zebra_stripes=False)
+        yield table
+        yield Static("", id="counts", markup=False)
+        yield MessageLine(id="message")
+        yield KeyBar(self.BINDINGS)  # type: ignore[arg-type]
+
+    def on_mount(self) -> None:
+        """Columns once; rows as soon as the day is loaded."""
+        table = self.query_one(ScheduleTable)
+        for key, label, width in COLUMNS:
+            table.add_column(label, key=key, width=width)
+        table.focus()
+        self.day = self.clinic.today()
+        self.reload()
+
+    # --- loading ------------------------------------------------------------------------
+
+    def reload(self, message: str = "") -> None:
+        """Load the day in a thread and update only what changed."""
+        day, provider_id, engine = self.day, self.provider_id, self.engine
+
+        def done(schedule: DaySchedule) -> None:
+            self.show_day(schedule)
+            if message:
+                self.say(message)
+
+        self.db(lambda: load_day(engine, day, provider_id), done, exclusive=True)
+
+    def show_day(self, schedule: DaySchedule) -> None:
+        """Put ``schedule`` on screen, keeping the cursor on the same appointment."""
+        self.schedule = schedule
+        table = self.query_one(ScheduleTable)
+        keys = [row_key(r) for r in schedule.rows]
+        selected = self.selected_key()
+        if keys == self._keys:
+            for row in schedule.rows:
+                key = row_key(row)
+                for (col_key, _, _), cell in zip(COLUMNS, row_cells(row), strict=True):
+                    if table.get_cell(key, col_key) != cell:
+                        table.update_cell(key, col_key, cell)
+        else:
+            table.clear()
+            for row in schedule.rows:
+                table.add_row(*row_cells(row), key=row_key(row))
+            self._keys = keys
+            if selected in keys:
+                table.move_cursor(row=keys.index(selected), animate=False)
+            elif self.day == self.clinic.today():
+                table.move_cursor(row=self._first_current_row(schedule), animate=False)
+        self._show_title()
+        self._show_counts()
+
+    def _first_current_row(self, schedule: DaySchedule) -> int:
+        from frontdesk import clock
+
+        now = clock.now().astimezone(self.clinic.zone)
+        for index, row in enumerate(schedule.rows):
+            if row.start + timedelta(minutes=row.minutes) >= now and not row.is_opening:
+                return index
+        return 0
+
+    def _show_title(self) -> None:
+        assert self.day is not None
+        title = Text(no_wrap=True, overflow="ellipsis")
+        title.append(self.clinic.name, style="bold")
+        title.append(f"   {self.day:%a %d %b %Y}")
+        if self.day == self.clinic.today():
+            title.append(" (today)")
+        title.append(f"   {self.staff.display_name} ({self.staff.role.value})")
+        if self.provider_id is not None and self.schedule is not None:
+            names = dict(self.schedule.providers)
+            title.append(f"   only {names.get(self.provider_id, '?')}")
+        self.query_one("#title", Static).update(title)
+
+    def _show_counts(self) -> None:
+        counts = self.schedule.counts if self.schedule else {}
+        parts = [f"{label} {counts[key]}" for label, key in COUNT_ORDER if counts.get(key)]
+        self.query_one("#counts", Static).update(
+            Text("  ".join(parts) if parts else "No appointments")
+        )
+
+    # --- selection ----------------------------------------------------------------------
+
+    def selected_key(self) -> str | None:
+        """The key of the cursor row."""
+        table = self.query_one(ScheduleTable)
+        if not table.row_count:
+            return None
+        return self._keys[table.cursor_row] if table.cursor_row < len(self._keys) else None
+
+    def selected_row(self) -> ScheduleRow | None:
+        """The cursor row's data."""
+        if self.schedule is None:
+            return None
+        table = self.query_one(ScheduleTable)
+        if not table.row_count or table.cursor_row >= len(self.schedule.rows):
+            return None
+        return self.schedule.rows[table.cursor_row]
+
+    def _selected_appointment(self) -> ScheduleRow | None:
+        row = self.selected_row()
+        if row is None or row.is_opening:
+            self.say("Choose an appointment row first (↑ ↓)", error=True)
+            return None
+        return row
+
+    # --- actions ------------------------------------------------------------------------
+
+    def action_check_in(self) -> None:
+        """Open check-in for the selected appointment."""
+        row = self._selected_appointment()
+        if row is None or row.appointment_id is None or row.patient_id is None:
+            return
+        from frontdesk.screens.checkin import CheckInScreen
+
+        self.app.push_screen(
+            CheckInScreen(patient_id=row.patient_id, appointment_id=row.appointment_id),
+            self.after_check_in,
+        )
+
+    def after_check_in(self, message: str | None) -> None:
+        """Back from check-in: refresh and say what happened."""
+        self.reload(message or "")
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a row: check in."""
+        event.stop()
+        self.action_check_in()
+
+    def action_status(self, status: str) -> None:
+        """Roomed, out or no-show for the selected appointment."""
+        row = self._selected_appointment()
+        if row is None or row.appointment_id is None:
+            return
+        target = Status(status)
+        engine, staff, appt_id = self.engine, self.staff, row.appointment_id
+        self.db(
+            lambda: change_status(engine, appt_id, target, staff=staff),
+            lambda result: self._changed(result, row),
+        )
+
+    def _changed(self, result: Changed, row: ScheduleRow) -> None:
+        if result.changed:
+            text = f"{result.to_status.value}: {row.patient}  (u undoes)"
+        else:
+            text = f"Already {result.to_status.value}: {row.patient}"
+        self.reload(text)
+
+    def action_cancel(self) -> None:
+        """Cancel the selected appointment, with a reason."""
+        row = self._selected_appointment()
+        if row is None or row.appointment_id is None:
+            return
+        from frontdesk.dialogs.choice import ChoiceDialog
+
+        def chosen(index: int | None) -> None:
+            if index is None or row.appointment_id is None:
+                return
+            engine, staff, appt_id = self.engine, self.staff, row.appointment_id
+            reason = CANCEL_REASONS[index]
+            self.db(
+                lambda: change_status(
+                    engine, appt_id, Status.CANCELLED, staff=staff, reason=reason
+                ),
+                lambda result: self._changed(result, row),
+            )
+
+        self.app.push_screen(
+            ChoiceDialog(f"Cancel {row.start:%H:%M} {row.patient}: why?", list(CANCEL_REASONS)),
+            chosen,
+        )
+
+    def action_undo(self) -> None:
+        """Undo your own last status change on the selected appointment."""
+        row = self._selected_appointment()
+        if row is None or row.appointment_id is None:
+            return
+        engine, staff, appt_id = self.engine, self.staff, row.appointment_id
+
+        def done(result: Changed) -> None:
+            self.reload(f"Undone: {row.patient} is {result.to_status.value} again")
+
+        self.db(lambda: undo_last(engine, appt_id, staff=staff), done)
+
+    def action_walk_in(self) -> None:
+        """Find the patient, then check them in without an appointment."""
+        from frontdesk.screens.find import FindScreen
+
+        self.app.push_screen(FindScreen(walk_in=True))
+
+    def action_day(self, step: int) -> None:
+        """Previous or next day."""
+        assert self.day is not None
+        self.day += timedelta(days=step)
+        self.reload()
+
+    def action_today(self) -> None:
+        """Back to today."""
+        self.day = self.clinic.today()
+        self.reload()
+
+    def action_refresh(self) -> None:
+        """Reload the day now."""
+        self.reload("Refreshed")
+
+    def action_go_to(self) -> None:
+        """Jump to a date typed by the clerk."""
+        from frontdesk.dialogs.date import DateDialog
+
+        def chosen(day: date | None) -> None:
+            if day is not None:
+                self.day = day
+                self.reload()
+
+        self.app.push_screen(DateDialog(self.clinic), chosen)
+
+    def action_provider(self) -> None:
+        """Show one provider's day, or everyone's."""
+        if self.schedule is None:
+            return
+        from frontdesk.dialogs.choice import ChoiceDialog
+
+        providers = list(self.schedule.providers)
+        options = ["Everyone", *[name for _, name in providers]]
+
+        def chosen(index: int | None) -> None:
+            if index is None:
+                return
+            self.provider_id = None if index == 0 else providers[index - 1][0]
+            self.reload()
+
+        self.app.push_screen(ChoiceDialog("Show whose schedule?", options, start=0), chosen)
+
+    def on_screen_resume(self) -> None:
+        """Coming back from another screen: the data may have changed."""
+        if self.schedule is not None:
+            self.reload()

@@ -1,0 +1,61 @@
+"""Compact one-line inputs: no border, no blinking cursor (no idle output)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import events
+from textual.widgets import Input, Static
+
+
+class TextField(Input):
+    """An ``Input`` that costs little on a slow link: compact, steady cursor."""
+
+    DEFAULT_CSS = """
+    TextField { width: 1fr; }
+    TextField.-invalid { text-style: underline; }
+    """
+
+    def __init__(self, value: str = "", *, next_on_enter: bool = False, **kwargs: Any) -> None:
+        kwargs.setdefault("compact", True)
+        kwargs.setdefault("select_on_focus", False)
+        super().__init__(value, **kwargs)
+        self.cursor_blink = False
+        self.next_on_enter = next_on_enter
+
+    async def _on_key(self, event: events.Key) -> None:
+        """Keep type-ahead in order.
+
+        The app hands each key to the widget focused when the key arrived, so keys
+        typed quickly after Enter may already wait here when Enter moves focus on.
+        Such keys are handed back to the app, which gives them to the field that
+        has focus now. With ``next_on_enter``, Enter moves focus at once (before
+        the keys behind it are handled) and then posts ``Submitted``.
+        """
+        if self.app.focused is not self:
+            event.stop()
+            event.prevent_default()
+            self.app.post_message(events.Key(event.key, event.character))
+            return
+        if event.key == "enter" and self.next_on_enter:
+            event.stop()
+            event.prevent_default()
+            self.screen.focus_next()
+            self.post_message(self.Submitted(self, self.value))
+            return
+        await super()._on_key(event)
+
+
+class FieldMessage(Static):
+    """The message shown beside a field: empty, or what is wrong and how to fix it."""
+
+    DEFAULT_CSS = """
+    FieldMessage { width: 1fr; height: auto; color: $text-error; }
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__("", markup=False, **kwargs)
+
+    def show(self, message: str) -> None:
+        """Show ``message`` (plain text, never markup); empty clears it."""
+        self.update(f"! {message}" if message else "")
