@@ -186,23 +186,30 @@ def demo(
     ] = False,
 ) -> None:
     """Open a demo clinic for today: providers, appointments and ~2,000 patients."""
+    from sqlalchemy.exc import DatabaseError
+
     from frontdesk.data import schema
     from frontdesk.data.clinic import load_clinic, local_timezone_name
     from frontdesk.data.db import make_engine
     from frontdesk.data.demo import DEMO_ACCOUNTS, build_demo
+    from frontdesk.data.errors import SetupError
     from frontdesk.launch import open_app
 
     path = (db or default_demo_path()).expanduser()
-    if reset:
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
-    if path.exists() and path.stat().st_size > 0:
+    if path.exists() and path.stat().st_size > 0:  # checked before --reset deletes anything
         engine = make_engine(path)
         try:
-            if not schema.has_schema(engine) or not load_clinic(engine).is_demo:
-                raise _fail(f"{path} is not a demo clinic; demo never changes a real one.")
+            is_demo = schema.has_schema(engine) and load_clinic(engine).is_demo
+        except (SetupError, DatabaseError):
+            is_demo = False
         finally:
             engine.dispose()
+        if not is_demo:
+            raise _fail(f"{path} is not a demo clinic; demo never changes a real one.")
+        if reset:
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(path) + suffix).unlink(missing_ok=True)
+    if path.exists() and path.stat().st_size > 0:
         print(f"Reusing the demo clinic at {path} (--reset rebuilds it for today).")
     else:
         path.parent.mkdir(parents=True, exist_ok=True)

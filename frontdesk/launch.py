@@ -30,6 +30,7 @@ class Checked:
 
 
 def _sqlite_revision(path: str) -> str | None:
+    """The file's schema revision; ``""`` if none applied yet; ``None`` if not a frontdesk DB."""
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
@@ -37,7 +38,7 @@ def _sqlite_revision(path: str) -> str | None:
         return None
     finally:
         conn.close()
-    return str(row[0]) if row else None
+    return str(row[0]) if row else ""
 
 
 def prepare(target: str) -> Checked:
@@ -67,15 +68,25 @@ def _upgrade(target: str) -> Checked:
         if before == schema.head_revision():
             return Checked(0)
         known = {r.revision for r in schema.all_revisions()}
-        if before not in known:
+        if before is not None and before not in known:
             return Checked(
                 1,
                 f"The database is at schema {before}, newer than this frontdesk knows. "
                 "Install the newer frontdesk version.",
             )
-        schema.upgrade(engine)
+        from sqlalchemy.exc import DBAPIError
+
+        try:
+            schema.upgrade(engine)  # one transaction: a failure changes nothing
+        except DBAPIError as error:
+            return Checked(
+                1,
+                f"Could not upgrade the database schema from {before or 'base'} to "
+                f"{schema.head_revision()} ({error.orig}); the database was not changed.",
+            )
         return Checked(
-            0, f"Upgraded the database schema from {before} to {schema.head_revision()}."
+            0,
+            f"Upgraded the database schema from {before or 'base'} to {schema.head_revision()}.",
         )
     finally:
         engine.dispose()

@@ -9,6 +9,8 @@ import sys
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import String, type_coerce
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from frontdesk import clock
@@ -85,12 +87,51 @@ def record(
 
 
 def verify_chain(session: Session) -> int | None:
-    """The id of the first event whose hash does not match, or ``None`` if all is intact."""
+    """The id of the first event whose hash does not match, or ``None`` if all is intact.
+
+    The time is checked as stored, not only as parsed: a flipped byte that makes it
+    unreadable, or that the datetime parser would forgive (``2026-11-24!16:00``),
+    is reported at its row instead of raising or passing.
+    """
+    dialect = session.get_bind().dialect
+    at_type = AuditEvent.__table__.c.at.type.dialect_impl(dialect)  # type: ignore[attr-defined]
+    load = at_type.result_processor(dialect, None) or (lambda value: value)
+    store = at_type.bind_processor(dialect) or (lambda value: value)
+    rows = session.execute(
+        sa_select(
+            col(AuditEvent.id),
+            type_coerce(col(AuditEvent.at), String).label("at"),
+            col(AuditEvent.staff_id),
+            col(AuditEvent.action),
+            col(AuditEvent.entity),
+            col(AuditEvent.entity_id),
+            col(AuditEvent.detail),
+            col(AuditEvent.origin),
+            col(AuditEvent.prev_hash),
+            col(AuditEvent.hash),
+        ).order_by(col(AuditEvent.id))
+    )
     prev = GENESIS
-    for event in session.exec(select(AuditEvent).order_by(col(AuditEvent.id))):
-        if event.prev_hash != prev or _digest(prev, event) != event.hash:
-            return event.id
-        prev = event.hash
+    for row in rows:
+        try:
+            at = load(row.at)
+            stored_as_written = not isinstance(row.at, str) or store(at) == row.at
+        except (TypeError, ValueError, OverflowError):
+            return int(row.id)
+        event = AuditEvent(
+            at=at,
+            staff_id=row.staff_id,
+            action=row.action,
+            entity=row.entity,
+            entity_id=row.entity_id,
+            detail=row.detail,
+            origin=row.origin,
+            prev_hash=row.prev_hash,
+            hash=row.hash,
+        )
+        if not stored_as_written or row.prev_hash != prev or _digest(prev, event) != row.hash:
+            return int(row.id)
+        prev = row.hash
     return None
 
 

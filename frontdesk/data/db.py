@@ -108,12 +108,13 @@ def write_session(engine: Engine) -> Iterator[Session]:
 
 @contextmanager
 def read_session(engine: Engine) -> Iterator[Session]:
-    """A read-only snapshot; rolled back at the end, so it never writes."""
+    """A read-only snapshot; never committed, so it never writes."""
     session = Session(bind=engine, expire_on_commit=False)
     try:
         yield session
     finally:
-        session.rollback()
+        # close() ends the transaction (the pool rolls it back) and detaches the
+        # objects without expiring them, so callers may read what they loaded.
         session.close()
 
 

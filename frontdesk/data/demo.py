@@ -32,6 +32,7 @@ the same patients and schedule.
 
 from __future__ import annotations
 
+import itertools
 import random
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -212,8 +213,18 @@ NO_SHOW_GRACE = timedelta(minutes=15)
 # --- patients ------------------------------------------------------------------------------
 
 
+_TABLES: dict[int, tuple[Sequence[Any], list[Any], list[int]]] = {}
+
+
 def _pick(rng: random.Random, pairs: Sequence[tuple[T, int]]) -> T:
-    return rng.choices([p for p, _ in pairs], weights=[w for _, w in pairs])[0]
+    """One item by weight (the same draw as ``rng.choices(items, weights)``, but cached)."""
+    table = _TABLES.get(id(pairs))
+    if table is None or table[0] is not pairs:
+        items = [p for p, _ in pairs]
+        table = (pairs, items, list(itertools.accumulate(w for _, w in pairs)))
+        _TABLES[id(pairs)] = table
+    choice: T = rng.choices(table[1], cum_weights=table[2])[0]
+    return choice
 
 
 _ASCII = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ß": "ss"})
@@ -270,11 +281,12 @@ class PatientFactory:
     rng: random.Random
     today: date
     now: datetime
+    zone: ZoneInfo
     typed_phones: bool = True
     decomposed_share: float = 0.03  # names typed on systems that send NFD accents
 
     def __post_init__(self) -> None:
-        self._cultures = [(c, c.weight) for c in CULTURES]
+        self._cultures = tuple((c, c.weight) for c in CULTURES)
 
     def _culture(self) -> tuple[Culture, str, bool]:
         rng = self.rng
@@ -299,6 +311,13 @@ class PatientFactory:
         if self.typed_phones:
             return parse_phone(f"({area}) 555-{line:04d}", field="phone", label="Phone")
         return f"+1{area}555{line:04d}"
+
+    def office_time(self, day: date) -> datetime:
+        """A moment of clinic hours (8:00 to 17:30, local) on ``day``, never after now."""
+        minutes = self.rng.randint(8 * 60, 17 * 60 + 30)
+        local = datetime.combine(day, time(minutes // 60, minutes % 60), tzinfo=self.zone)
+        moment = local.astimezone(UTC) + timedelta(seconds=self.rng.randint(0, 59))
+        return min(moment, self.now)
 
     def _dob(self) -> date:
         rng = self.rng
@@ -354,32 +373,32 @@ class PatientFactory:
             member, group = _member_id(rng, payer)
 
         # Registration, confirmation and consent dates, oldest first.
-        born = datetime.combine(dob, time(12), tzinfo=UTC)
         new_patient = rng.random() < 0.05
         ago = rng.randint(20, 60) if new_patient else rng.randint(60, 3650)
-        created = max(born, self.now - timedelta(days=ago, seconds=rng.randint(0, 86_399)))
-        created = min(created, self.now)
+        registered_on = max(dob, self.today - timedelta(days=ago))
         roll = rng.random()
         confirmed: date | None
         if roll < 0.02 and not new_patient:
             confirmed = None
         elif roll < 0.20 and not new_patient:
-            confirmed = self.today - timedelta(days=rng.randint(380, 1500))
+            confirmed = max(dob, self.today - timedelta(days=rng.randint(380, 1500)))
         else:
-            confirmed = self.today - timedelta(days=rng.randint(0, min(ago, 330)))
+            confirmed = max(dob, self.today - timedelta(days=rng.randint(0, min(ago, 330))))
         if confirmed is not None:
-            confirmed = max(confirmed, dob)
-            created = min(created, datetime.combine(confirmed, time(15), tzinfo=UTC))
+            registered_on = min(registered_on, confirmed)
+        created = self.office_time(registered_on)
         consent: date | None = None
         if rng.random() < 0.88:
-            created_day = created.date()
-            consent = created_day + timedelta(
-                days=rng.randint(0, max(0, (self.today - created_day).days))
+            consent = registered_on + timedelta(
+                days=rng.randint(0, (self.today - registered_on).days)
             )
         eligibility = None
         if payer and rng.random() < 0.07:
             eligibility = self.today - timedelta(days=rng.randint(1, 200))
         balance = rng.randint(500, 45_000) if rng.random() < 0.15 else 0
+        needs = rng.choice(ACCESSIBILITY_NEEDS) if rng.random() < 0.04 else ""
+        if language == "ase":
+            needs = "Deaf: book an ASL interpreter"
 
         last_key, first_key, last2 = name_keys(last, first)
         return {
@@ -402,7 +421,7 @@ class PatientFactory:
             "postal_code": postal,
             "preferred_language": language,
             "interpreter_needed": interpreter,
-            "accessibility_needs": rng.choice(ACCESSIBILITY_NEEDS) if rng.random() < 0.04 else "",
+            "accessibility_needs": needs,
             "insurance_payer": payer,
             "insurance_member_id": member,
             "insurance_group": group,
@@ -425,6 +444,10 @@ class PatientFactory:
 
 
 # --- the schedule --------------------------------------------------------------------------
+
+
+def _minutes(value: float) -> timedelta:
+    return timedelta(seconds=int(value * 60))
 
 
 @dataclass(frozen=True)
@@ -490,12 +513,14 @@ class _Scheduler:
         today: date,
         now: datetime,
         patients: list[dict[str, Any]],
+        factory: PatientFactory,
     ) -> None:
         self.rng = rng
         self.zone = zone
         self.today = today
         self.now = now
         self.patients = patients
+        self.factory = factory
         self.by_kind: list[list[dict[str, Any]]] = []
         for kind in VISIT_TYPES:
             low, high = kind.ages
@@ -521,52 +546,63 @@ class _Scheduler:
         used.add(patient["id"])
         return patient
 
+    def _between(self, earliest: datetime, latest: datetime) -> datetime:
+        """A moment of clinic hours between two times (or just between them, if none fits)."""
+        if earliest >= latest:
+            return latest
+        first = earliest.astimezone(self.zone).date()
+        last = latest.astimezone(self.zone).date()
+        day = first + timedelta(days=self.rng.randint(0, (last - first).days))
+        moment = self.factory.office_time(day)
+        if earliest <= moment <= latest:
+            return moment
+        span = (latest - earliest).total_seconds()
+        return earliest + timedelta(seconds=int(span * self.rng.random()))
+
     def _booked_at(self, slot: _Slot, patient: dict[str, Any]) -> datetime:
         registered: datetime = patient["created_at"]
-        latest = min(self.now, slot.start) - timedelta(minutes=30)
-        earliest = max(registered, latest - timedelta(days=60))
-        if earliest >= latest:
-            return min(registered, self.now)
-        span = (latest - earliest).total_seconds()
-        return earliest + timedelta(seconds=int(span * self.rng.uniform(0.2, 0.98)))
+        latest = min(self.now, slot.start - timedelta(hours=1))
+        return self._between(max(registered, latest - timedelta(days=60)), latest)
 
     # what happened ---------------------------------------------------------------------------
 
     def _visit(self, slot: _Slot, arrived: datetime | None = None) -> list[tuple[Status, datetime]]:
-        """Arrival, rooming and check-out times for a patient who came."""
+        """Arrival, rooming and check-out for a patient who came; only what is past by now.
+
+        The patient is roomed once settled and once the provider reaches the
+        slot, and never waits more than 20 minutes.
+        """
         rng = self.rng
         kind = VISIT_TYPES[slot.kind]
         if arrived is None:
-            early = (-25, -5) if kind.is_new_patient else (-15, 8)
-            arrived = slot.start + timedelta(seconds=int(rng.uniform(*early) * 60))
-        roomed = arrived + timedelta(seconds=int(rng.uniform(5, 20) * 60))
-        seen = kind.minutes * rng.uniform(0.8, 1.4) + rng.uniform(0, 5)
-        out = roomed + timedelta(seconds=int(seen * 60))
+            early = (-25, -5) if kind.is_new_patient else (-12, 8)
+            arrived = slot.start + _minutes(rng.uniform(*early))
+        roomed = max(
+            arrived + _minutes(rng.uniform(3, 10)), slot.start + _minutes(rng.uniform(-3, 6))
+        )
+        roomed = min(roomed, arrived + timedelta(minutes=20))
+        out = roomed + _minutes(kind.minutes * rng.uniform(0.8, 1.3) + rng.uniform(0, 5))
         steps = [(Status.ARRIVED, arrived), (Status.IN_ROOM, roomed), (Status.DONE, out)]
         return [(status, at) for status, at in steps if at <= self.now]
 
     def _outcome(self, plan: _Plan, *, no_show: float, cancel: float) -> None:
-        """Decide the plan's status changes; every draw is made whatever the clock says."""
+        """Decide the plan's status changes from the clock: came, did not, or cancelled."""
         rng = self.rng
         roll = rng.random()
-        fraction = rng.uniform(0.5, 0.99)
-        late = rng.uniform(0, 45)
-        reason = rng.choice(CANCEL_REASONS[:4])
+        late = _minutes(rng.uniform(0, 45))
+        reason = rng.choice(CANCEL_REASONS[:3])
         plan.by_supervisor = rng.random() < 0.2
-        visit = self._visit(plan.slot)
         start = plan.slot.start
         if roll < cancel:
-            span = (min(self.now, start) - plan.booked_at).total_seconds()
-            at = plan.booked_at + timedelta(seconds=int(max(0.0, span) * fraction))
-            plan.steps = ((Status.CANCELLED, min(at, self.now)),)
+            at = self._between(plan.booked_at, min(self.now, start - timedelta(minutes=30)))
+            plan.steps = ((Status.CANCELLED, at),)
             plan.cancel_reason = reason
         elif roll < cancel + no_show:
-            if start + NO_SHOW_GRACE <= self.now:
-                at = start + NO_SHOW_GRACE + timedelta(seconds=int(late * 60))
-                plan.steps = ((Status.NO_SHOW, min(at, self.now)),)
-            # otherwise the patient is simply late: still BOOKED
+            at = start + NO_SHOW_GRACE + late
+            if at <= self.now:  # otherwise the patient is just late: still BOOKED
+                plan.steps = ((Status.NO_SHOW, at),)
         else:
-            plan.steps = tuple(visit)
+            plan.steps = tuple(self._visit(plan.slot))
 
     # the days --------------------------------------------------------------------------------
 
@@ -623,7 +659,7 @@ class _Scheduler:
             return []
         hours = list(enumerate(self.hours))
         if weekday == 5:  # Saturday morning: two providers
-            hours = [(1, (time(8, 0), time(12, 0))), (2, (time(8, 0), time(12, 0)))]
+            hours = [(0, (time(8, 0), time(12, 0))), (1, (time(8, 0), time(12, 0)))]
         fill = rng.uniform(0.72, 0.85) if offset < 0 else max(0.3, 0.85 - 0.08 * offset)
         if weekday == 5:
             fill *= 0.7
@@ -745,14 +781,14 @@ def build_demo(
         session.add_all([*provider_rows, *type_rows])
         session.flush()
 
-        factory = PatientFactory(rng, today, now)
+        factory = PatientFactory(rng, today, now, zone)
         rows = list(factory.rows(patients))
         if rows:
             session.connection().execute(insert(Patient), rows)
 
         plans: list[_Plan] = []
         if rows:
-            scheduler = _Scheduler(rng, zone, today, now, rows)
+            scheduler = _Scheduler(rng, zone, today, now, rows, factory)
             for offset in range(-5, 8):
                 day = today + timedelta(days=offset)
                 plans += scheduler.today_plans() if offset == 0 else scheduler.other_day_plans(day)

@@ -329,7 +329,6 @@ ACCESSIBILITY_NEEDS: tuple[str, ...] = (
     "Needs help filling in forms",
     "Service dog",
     "Uses a walker; ground-floor room",
-    "Deaf: ASL interpreter",
     "Autism: prefers a quiet room, minimal wait",
     "Oxygen tank; needs a seat near an outlet",
 )

@@ -146,6 +146,8 @@ def load_day_in(
             .where(
                 col(AppointmentEvent.appointment_id).in_(arrived_ids),
                 AppointmentEvent.to_status == Status.ARRIVED.value,
+                # an undo back to ARRIVED (of a mistaken rooming) is not an arrival
+                col(AppointmentEvent.undoes_id).is_(None),
             )
             .order_by(col(AppointmentEvent.id))
         ):

@@ -132,6 +132,7 @@ def sign_in(engine: Engine, username: str, password: str) -> StaffMember:
                 entity="staff",
                 detail={"username": username[:64]},
             )
+            session.commit()  # the failure is audited even though we raise
             raise SignInFailed("Username or password is not right")
         if row.locked:
             raise SignInThrottled(
@@ -157,6 +158,12 @@ def sign_in(engine: Engine, username: str, password: str) -> StaffMember:
                 detail={"failures": row.failed_attempts, "locked": row.locked},
             )
             session.commit()
+            if row.locked:
+                raise SignInThrottled(
+                    "Username or password is not right. The account is now locked "
+                    "after too many attempts; ask a supervisor",
+                    0,
+                ) from None
             if delay:
                 raise SignInThrottled(
                     f"Username or password is not right. Wait {delay} s before trying again",

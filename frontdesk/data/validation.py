@@ -59,6 +59,11 @@ def clean_name(value: str, *, field: str, label: str, required: bool = True) -> 
     return text
 
 
+# Modifier letters that are apostrophes in names (OʼBrien, Hawaiʻi): letters to
+# str.isalnum, but a clerk types ' or nothing for them, so they fold away too.
+_APOSTROPHE_LETTERS = frozenset("\u02b9\u02ba\u02bb\u02bc\u02bd\u02ee")
+
+
 def fold(text: str) -> str:
     """Search key: accents removed, case folded, punctuation dropped, spaces single.
 
@@ -67,7 +72,7 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     out: list[str] = []
     for ch in decomposed:
-        if unicodedata.combining(ch):
+        if unicodedata.combining(ch) or ch in _APOSTROPHE_LETTERS:
             continue
         if ch.isalnum():
             out.append(ch.casefold())
@@ -202,12 +207,14 @@ def parse_phone(text: str, *, field: str, label: str, region: str = "US") -> str
         raise InvalidInput(f"{label} has letters; type digits only", field=field)
     if re.search(r"[^\d+()\-. ]", raw):
         raise InvalidInput(f"{label}: use digits, spaces, ( ) - or a leading +", field=field)
+    digits = re.sub(r"\D", "", raw)
     try:
         number = phonenumbers.parse(raw, region)
     except phonenumbers.NumberParseException:
+        if len(digits) < 10:  # "5", "011": say what is wrong, as below
+            raise InvalidInput(f"{label} has too few digits ({len(digits)})", field=field) from None
         raise InvalidInput(f"{label} is not a phone number", field=field) from None
     if not phonenumbers.is_valid_number(number):
-        digits = re.sub(r"\D", "", raw)
         if len(digits) < 10:
             raise InvalidInput(f"{label} has too few digits ({len(digits)})", field=field)
         raise InvalidInput(f"{label} is not a valid number for {region}", field=field)

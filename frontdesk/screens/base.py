@@ -50,13 +50,15 @@ def run_db(
     failed: Callable[[FrontDeskError], None],
     *,
     exclusive: bool = False,
-    group: str = "db",
 ) -> None:
     """Run ``call`` in a thread; hand its result (or domain error) back on the UI thread.
 
     Reads that a newer request supersedes pass ``exclusive=True``: a cancelled
-    worker's result is dropped. Writes never do.
+    worker's result is dropped. Exclusive reads live in their own worker group,
+    because an exclusive worker cancels its whole group and a write must never
+    be cancelled.
     """
+    group = "db-read" if exclusive else "db-write"
     app = owner.app
 
     def job() -> None:

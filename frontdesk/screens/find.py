@@ -75,6 +75,7 @@ class FindScreen(DeskScreen):
         self._query = ""  # what is typed now
         self._shown = ""  # the query whose results are on screen
         self._open_when_shown = False  # Enter pressed before the results arrived
+        self._note = ""  # said instead of the result count, once
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="find-bar"):
@@ -137,7 +138,8 @@ class FindScreen(DeskScreen):
         elif not found:
             self.say("No patient matches. ^n registers a new patient.")
         else:
-            self.say(f"{len(found)} found{' (first 20)' if len(found) >= 20 else ''}")
+            self.say(self._note or f"{len(found)} found{' (first 20)' if len(found) >= 20 else ''}")
+        self._note = ""
         if self._open_when_shown:
             self._open_when_shown = False
             self.action_open()
@@ -277,9 +279,8 @@ class FindScreen(DeskScreen):
             if self.walk_in:
                 self.start_walk_in(result)
                 return
-            field = self.query_one("#query", TextField)
-            field.value = result.mrn
-            self.say(f"Registered {result.display_name}, MRN {result.mrn}")
+            self._note = f"Registered {result.display_name}, MRN {result.mrn}"
+            self.query_one("#query", TextField).value = result.mrn
 
         self.app.push_screen(PatientFormScreen(prefill=prefill), saved)
 

@@ -64,16 +64,14 @@ def row_cells(row: ScheduleRow) -> tuple[Text, ...]:
             Text(""),
         )
     status = row.status or Status.BOOKED
-    patient = safe(row.patient)
-    if row.walk_in:
-        patient.append(" (walk-in)", style="italic")
+    flags = ("WALK-IN", *row.flags) if row.walk_in else row.flags
     return (
         time,
-        patient,
+        safe(row.patient),
         safe(row.provider),
         safe(row.type_name),
         Text(status.value, style=STATUS_STYLE[status]),
-        Text(" ".join(row.flags)),
+        Text(" ".join(flags)),
     )
 
 
@@ -112,6 +110,7 @@ class ScheduleScreen(DeskScreen):
         self.provider_id: int | None = None
         self.schedule: DaySchedule | None = None
         self._keys: list[str] = []
+        self._message = ""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="title", markup=False)
@@ -135,11 +134,14 @@ class ScheduleScreen(DeskScreen):
     def reload(self, message: str = "") -> None:
         """Load the day in a thread and update only what changed."""
         day, provider_id, engine = self.day, self.provider_id, self.engine
+        if message:
+            self._message = message  # kept even if a newer reload supersedes this one
 
         def done(schedule: DaySchedule) -> None:
             self.show_day(schedule)
-            if message:
-                self.say(message)
+            if self._message:
+                self.say(self._message)
+                self._message = ""
 
         self.db(lambda: load_day(engine, day, provider_id), done, exclusive=True)
 
