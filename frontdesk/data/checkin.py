@@ -19,6 +19,7 @@ from frontdesk.data.appointments import apply_status, check_transition, load_for
 from frontdesk.data.clinic import Clinic, get_clinic_in
 from frontdesk.data.db import read_session, write_session
 from frontdesk.data.errors import InvalidInput, PatientNotFound, TransitionRefused
+from frontdesk.data.languages import language_name
 from frontdesk.data.models import (
     Appointment,
     AppointmentType,
@@ -101,7 +102,7 @@ def checklist(
     if appt is not None and appt.forms_needed:
         items.append(ChecklistItem("forms", "Forms needed for this visit", "f", "received"))
     if patient.interpreter_needed:
-        lang = patient.preferred_language or "?"
+        lang = language_name(patient.preferred_language) or "?"
         items.append(ChecklistItem("interpreter", f"Interpreter: {lang}", "i", "arranged"))
     if patient.balance_due_cents > 0:
         items.append(
@@ -127,7 +128,7 @@ def _view(
         age=age_on(patient.dob, clinic.today()),
         sex=patient.sex,
         phone=format_phone(patient.phone_mobile or patient.phone_home, clinic.phone_region),
-        language=patient.preferred_language,
+        language=language_name(patient.preferred_language),
         insurance=insurance or "no insurance on file",
         heading=heading,
         status=Status(appt.status) if appt else None,

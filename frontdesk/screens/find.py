@@ -59,9 +59,9 @@ class FindScreen(DeskScreen):
     CSS_PATH = "find.tcss"
     BINDINGS = [
         Binding("enter", "open", "Open / check in", id="find.open", show=True),
-        Binding("down", "results", "Results", id="find.results", show=False),
-        Binding("w", "walk_in", "Walk-in", id="find.walk_in"),
-        Binding("e", "edit", "Edit", id="find.edit"),
+        Binding("down", "results", "Results", id="find.results", key_display="↓"),
+        Binding("w", "walk_in", "Walk-in", id="find.walk_in", key_display="↓ w"),
+        Binding("e", "edit", "Edit", id="find.edit", key_display="↓ e"),
         Binding("ctrl+n", "new", "New patient", id="find.new"),
         Binding("slash", "search", "Search", id="find.search"),
         Binding("escape", "back", "Back", id="find.back"),
@@ -95,7 +95,6 @@ class FindScreen(DeskScreen):
             if b.action == "open" and self.walk_in:
                 b = Binding("enter", "open", "Walk-in check-in")
             keys.append(b)
-        keys.insert(1, Binding("down", "results", "Results", key_display="↓"))
         return keys
 
     def on_mount(self) -> None:

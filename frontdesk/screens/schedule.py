@@ -352,5 +352,5 @@ class ScheduleScreen(DeskScreen):
 
     def on_screen_resume(self) -> None:
         """Coming back from another screen: the data may have changed."""
-        if self.schedule is not None:
+        if self.schedule is not None and self.desk.staff is not None:
             self.reload()

@@ -1,0 +1,53 @@
+"""Sign-in and lock: failures never say which part was wrong; lock clears patient data."""
+
+from __future__ import annotations
+
+from frontdesk.screens.schedule import ScheduleScreen
+from frontdesk.screens.signin import SignInScreen
+from tests.conftest import Clinic
+from tests.ui.conftest import make_app, screen_text, settle, sign_in
+
+
+async def test_wrong_password_and_unknown_user_read_the_same(clinic: Clinic) -> None:
+    app = make_app(clinic)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "ana", "wrong password")
+        assert isinstance(app.screen, SignInScreen)
+        wrong_password = [line for line in screen_text(app).splitlines() if "! " in line]
+        app.screen.query_one("#username").value = ""  # type: ignore[attr-defined]
+        app.screen.query_one("#username").focus()
+        await sign_in(pilot, "nobody", "wrong password")
+        unknown_user = [line for line in screen_text(app).splitlines() if "! " in line]
+    assert wrong_password == unknown_user
+    assert "Username or password is not right" in wrong_password[0]
+
+
+async def test_sign_in_opens_todays_schedule_and_lock_clears_it(clinic: Clinic) -> None:
+    clinic.book(clinic.add_patient("Lindqvist", "Björn"), 11, 0)
+    app = make_app(clinic)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        assert isinstance(app.screen, ScheduleScreen)
+        assert "Lindqvist, Björn" in screen_text(app)
+        assert "Tue 24 Nov 2026 (today)" in screen_text(app)
+        await pilot.press("slash", *"lind")
+        await settle(pilot)
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert isinstance(app.screen, SignInScreen)
+        assert len(app.screen_stack) == 2  # the default screen and sign-in only
+        assert "Lindqvist" not in screen_text(app)
+        assert app.staff is None
+
+
+async def test_growing_delay_after_repeated_failures(clinic: Clinic) -> None:
+    app = make_app(clinic)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(3):
+            await sign_in(pilot, "ana", "wrong password")
+            app.screen.query_one("#username").value = ""  # type: ignore[attr-defined]
+            app.screen.query_one("#username").focus()
+        assert "Wait 2 s before trying" in screen_text(app)
+        await sign_in(pilot)  # the right password, but too soon
+        assert isinstance(app.screen, SignInScreen)
+        assert "try again in" in screen_text(app)
