@@ -66,7 +66,7 @@ def _seed_day(clinic: Clinic) -> dict[str, int]:
     change_status(
         clinic.engine, ids["Haddad"], Status.CANCELLED, staff=staff, reason="Patient cancelled"
     )
-    assert TODAY == NOW.date()
+    assert NOW.date() == TODAY
     return ids
 
 

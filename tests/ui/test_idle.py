@@ -1,0 +1,73 @@
+"""No idle output: once a screen has settled, nothing is scheduled to repaint it.
+
+A blinking cursor, a clock or a spinner is a running timer; so every live timer
+in the app (every screen, hidden ones included) must be stopped or paused.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from textual.dom import DOMNode
+from textual.widgets import Input
+
+import frontdesk.app as app_module
+from frontdesk.app import FrontDeskApp
+from tests.conftest import Clinic
+from tests.ui.conftest import make_app, settle, sign_in
+
+
+def _live_timers(app: FrontDeskApp) -> list[str]:
+    nodes: list[DOMNode] = [app]
+    for screen in app.screen_stack:
+        nodes.append(screen)
+        nodes.extend(screen.walk_children(with_self=False))
+    live = []
+    for node in nodes:
+        for timer in list(node._timers):
+            if timer._task is not None and timer._active.is_set():
+                live.append(f"{node!r}: {timer.name}")
+    return live
+
+
+def _blinking(app: FrontDeskApp) -> list[str]:
+    return [
+        repr(widget)
+        for screen in app.screen_stack
+        for widget in screen.walk_children(Input, with_self=False)
+        if widget.cursor_blink
+    ]
+
+
+async def test_no_screen_has_a_running_timer_when_idle(clinic: Clinic) -> None:
+    clinic.book(clinic.add_patient("Smith", "Jo"), 10, 30)
+    app = make_app(clinic)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert _live_timers(app) == [], "sign-in"
+        assert _blinking(app) == []
+        await sign_in(pilot)
+        assert _live_timers(app) == [], "schedule"
+        await pilot.press("c")
+        await settle(pilot)
+        assert _live_timers(app) == [], "check-in"
+        await pilot.press("escape", "slash", *"smi")
+        await settle(pilot)
+        assert _live_timers(app) == [], "find"
+        assert _blinking(app) == []
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert _live_timers(app) == [], "registration (with find and schedule beneath)"
+        assert _blinking(app) == []
+
+
+def test_app_runs_with_mouse_tracking_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: dict[str, Any] = {}
+
+    def fake_run(_self: FrontDeskApp, **kwargs: Any) -> None:
+        seen.update(kwargs)
+
+    monkeypatch.setattr(FrontDeskApp, "run", fake_run)
+    app_module.run("clinic.db")
+    assert seen == {"mouse": False}
