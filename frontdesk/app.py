@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 
@@ -42,6 +43,7 @@ class FrontDeskApp(App[None]):
         self.clinic: Clinic | None = None
         self.staff: StaffMember | None = None
         self.backend_error = ""
+        self._held_keys: list[events.Key] = []
 
     def on_mount(self) -> None:
         """Show sign-in first; open the database behind it."""
@@ -73,6 +75,54 @@ class FrontDeskApp(App[None]):
         screen = self.screen
         if isinstance(screen, SignInScreen):
             screen.backend_ready()
+
+    # --- keys typed ahead ------------------------------------------------------------
+    #
+    # Textual hands each key to the widget focused when the key arrives. A clerk
+    # who types `/smi, jo` Enter in one burst (or a slow link that delivers it in
+    # one packet) sends the letters before the search screen exists: they would
+    # go to the schedule and be lost. So each key is tagged with the screen it
+    # was sent to; a key that comes back unhandled after the screen changed, and
+    # any key that arrives while the new screen is still being built, is held
+    # and replayed, in order, once the new screen is ready.
+
+    async def on_event(self, event: events.Event) -> None:
+        """Hold keys while a screen is being built; tag the rest with their screen."""
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if not getattr(event, "_frontdesk_replay", False) and (
+                self._held_keys or not self._screen_ready()
+            ):
+                self._hold(event)
+                return
+            event._frontdesk_screen = self.screen  # type: ignore[attr-defined]
+        await super().on_event(event)
+
+    async def _on_key(self, event: events.Key) -> None:
+        """An unhandled key meant for a screen that is gone goes to the new one."""
+        sent_to = getattr(event, "_frontdesk_screen", None)
+        if sent_to is not None and sent_to is not self.screen:
+            event.stop()
+            event.prevent_default()  # not the bindings of the new screen, not yet
+            self._hold(event)
+
+    def _screen_ready(self) -> bool:
+        screen = self.screen
+        return screen.is_mounted and (screen.focused is not None or not screen.focus_chain)
+
+    def _hold(self, event: events.Key) -> None:
+        self._held_keys.append(events.Key(event.key, event.character))
+        self.call_after_refresh(self._release_keys)
+
+    def _release_keys(self) -> None:
+        if not self._held_keys:
+            return
+        if not self._screen_ready():
+            self.call_after_refresh(self._release_keys)
+            return
+        held, self._held_keys = self._held_keys, []
+        for key in held:
+            key._frontdesk_replay = True  # type: ignore[attr-defined]
+            self.post_message(key)
 
     @property
     def ready(self) -> bool:

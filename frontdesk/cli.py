@@ -162,6 +162,10 @@ def init(
             create_settings(session, name=name, timezone=zone)
             create_staff(session, username=username, password=password, role=Role.ADMIN)
     except InvalidInput as error:
+        engine.dispose()
+        if path is not None:  # absent or empty before: leave no half-made clinic behind
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(path) + suffix).unlink(missing_ok=True)
         raise _fail(error.message, 2) from None
     finally:
         engine.dispose()

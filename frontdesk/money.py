@@ -34,7 +34,12 @@ def parse_cents(text: str, *, allow_zero: bool = False, maximum: int = MAX_CENTS
         if re.search(r"\.\d{3,}$", raw):
             raise InvalidAmount("Use at most two digits after the decimal point")
         raise InvalidAmount("Amount must be digits, like 25 or 25.50")
-    whole = int((match.group("whole") or "0").replace(",", ""))
+    whole_text = (match.group("whole") or "0").replace(",", "").lstrip("0") or "0"
+    if len(whole_text) > len(str(maximum)):
+        # more dollar digits than the limit has cents: over it (and int() refuses
+        # thousands of digits with a plain ValueError, which would crash the form)
+        raise InvalidAmount(f"Amount is over the limit of {format_cents(maximum)}")
+    whole = int(whole_text)
     frac_text = (match.group("frac") or "").ljust(2, "0")
     cents = whole * 100 + int(frac_text)
     if cents == 0 and not allow_zero:

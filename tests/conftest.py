@@ -71,8 +71,9 @@ class Clinic:
     type_id: int
     new_type_id: int
 
-    def add_patient(self, last: str = "Smith", first: str = "Jo", dob: str = "3/14/1990",
-                    **extra: object) -> int:
+    def add_patient(
+        self, last: str = "Smith", first: str = "Jo", dob: str = "3/14/1990", **extra: object
+    ) -> int:
         """Register a patient (insurance and consent on file) and return the id."""
         fields: dict[str, object] = {
             "insurance_payer": "Aetna",
@@ -92,8 +93,15 @@ class Clinic:
             assert patient.id is not None
             return patient.id
 
-    def book(self, patient_id: int, hour: int, minute: int = 0, day: date = TODAY,
-             provider_id: int | None = None, **extra: object) -> int:
+    def book(
+        self,
+        patient_id: int,
+        hour: int,
+        minute: int = 0,
+        day: date = TODAY,
+        provider_id: int | None = None,
+        **extra: object,
+    ) -> int:
         """Book an appointment at a local time and return its id."""
         start = datetime(day.year, day.month, day.day, hour, minute, tzinfo=ZONE)
         with write_session(self.engine) as session:
@@ -125,9 +133,32 @@ def clinic(engine: Engine) -> Clinic:
         p1 = Provider(name="Dr. Grace Okafor", short_name="Okafor")
         p2 = Provider(name="Dr. Anil Patel", short_name="Patel")
         t1 = AppointmentType(name="Follow-up", minutes=15)
-        t2 = AppointmentType(name="New patient", minutes=40, is_new_patient=True,
-                             prep_instructions="Arrive 20 minutes early with photo ID.")
+        t2 = AppointmentType(
+            name="New patient",
+            minutes=40,
+            is_new_patient=True,
+            prep_instructions="Arrive 20 minutes early with photo ID.",
+        )
         session.add_all([p1, p2, t1, t2])
         session.flush()
         assert p1.id and p2.id and t1.id and t2.id
         return Clinic(engine, desk, desk2, sup, p1.id, p2.id, t1.id, t2.id)
+
+
+@pytest.fixture
+def fast_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cheap argon2 parameters (same algorithm) so tests that add staff stay fast.
+
+    Opt in with ``pytestmark = pytest.mark.usefixtures("fast_hashing")``; sign-in
+    logic does not depend on the cost, only on the hash verifying.
+    """
+    from argon2 import PasswordHasher
+
+    from frontdesk.data import staff
+
+    real = staff._hasher
+    monkeypatch.setattr(
+        staff,
+        "_hasher",
+        PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1, type=real.type),
+    )

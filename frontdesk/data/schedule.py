@@ -109,7 +109,7 @@ def flags_for(
         flags.append("FRM")
     if not appt.eligibility_checked and patient.eligibility_verified_on != day:
         flags.append("ELIG")
-    due = patient.balance_due_cents + (appt.copay_due_cents if status == Status.BOOKED else 0)
+    due = patient.balance_due_cents + appt.copay_due_cents  # copay stays due until paid
     if due > 0:
         flags.append(short_cents(due))
     if status == Status.ARRIVED and arrived_at is not None:

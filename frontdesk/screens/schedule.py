@@ -37,10 +37,10 @@ COUNT_ORDER = (
 COLUMNS = (
     ("time", "Time", 5),
     ("patient", "Patient", 20),
-    ("provider", "Provider", 8),
+    ("provider", "Provider", 9),
     ("type", "Type", 10),
     ("status", "Status", 9),
-    ("flags", "Flags", 14),
+    ("flags", "Flags", 13),
 )
 
 

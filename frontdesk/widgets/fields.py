@@ -42,8 +42,8 @@ class TextField(Input):
             event.prevent_default()
             self.screen.focus_next()
             self.post_message(self.Submitted(self, self.value))
-            return
-        await super()._on_key(event)
+        # Otherwise Textual goes on to Input._on_key (handlers run along the MRO
+        # until one prevents the default), which types the character.
 
 
 class FieldMessage(Static):

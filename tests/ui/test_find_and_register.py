@@ -200,3 +200,28 @@ async def test_markup_names_show_exactly_as_typed_everywhere(clinic: Clinic) -> 
         await settle(pilot)
         assert isinstance(app.screen, CheckInScreen)
         assert "@click=app.quit]x[/], Eve" in screen_text(app)
+
+
+async def test_keys_typed_in_one_burst_across_a_screen_change_all_land(clinic: Clinic) -> None:
+    """A fast typist (or a slow link delivering keys in one packet): `/weber, je` Enter.
+
+    The keys arrive before the search screen exists; `w` and `e` are also
+    commands on that screen, yet here they must be typed into the search.
+    """
+    from textual import events
+
+    appt_id = clinic.book(clinic.add_patient("Weber", "Jens"), 11, 0)
+    clinic.add_patient("Webb", "Ed")
+    app = make_app(clinic)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        names = {"/": "slash", ",": "comma", " ": "space"}
+        driver = app._driver
+        assert driver is not None
+        for ch in "/weber, je":
+            driver.send_message(events.Key(names.get(ch, ch), ch))
+        driver.send_message(events.Key("enter", "\r"))
+        await settle(pilot)
+        assert isinstance(app.screen, CheckInScreen)
+        assert app.screen.appointment_id == appt_id
+        assert "Weber, Jens" in screen_text(app)
