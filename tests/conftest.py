@@ -141,7 +141,10 @@ def clinic(engine: Engine) -> Clinic:
         )
         session.add_all([p1, p2, t1, t2])
         session.flush()
-        assert p1.id and p2.id and t1.id and t2.id
+        assert p1.id is not None
+        assert p2.id is not None
+        assert t1.id is not None
+        assert t2.id is not None
         return Clinic(engine, desk, desk2, sup, p1.id, p2.id, t1.id, t2.id)
 
 
