@@ -170,13 +170,19 @@ class ScheduleScreen(DeskScreen):
         self._show_counts()
 
     def _first_current_row(self, schedule: DaySchedule) -> int:
+        """Where the cursor starts on today: the next patient still to be seen."""
         from frontdesk import clock
 
         now = clock.now().astimezone(self.clinic.zone)
+        waiting = (Status.BOOKED, Status.ARRIVED)
+        fallback = None
         for index, row in enumerate(schedule.rows):
-            if row.start + timedelta(minutes=row.minutes) >= now and not row.is_opening:
+            if row.is_opening or row.start + timedelta(minutes=row.minutes) < now:
+                continue
+            if row.status in waiting:
                 return index
-        return 0
+            fallback = index if fallback is None else fallback
+        return fallback if fallback is not None else max(len(schedule.rows) - 1, 0)
 
     def _show_title(self) -> None:
         assert self.day is not None

@@ -17,6 +17,7 @@ from frontdesk.data.db import read_session, write_session
 from frontdesk.data.errors import AppointmentNotFound, InvalidInput, TransitionRefused
 from frontdesk.data.models import Appointment, AppointmentEvent, AuditEvent, Status
 from frontdesk.data.schedule import load_day, visit_times_in
+from frontdesk.data.staff import StaffMember
 from tests.conftest import NOW, TODAY, ZONE, Clinic
 from tests.data.helpers import audit_events, count, detail, fetch, set_fields
 
@@ -41,11 +42,11 @@ def events_of(clinic: Clinic, aid: int) -> list[AppointmentEvent]:
         return rows
 
 
-def arrive(clinic: Clinic, aid: int, pid: int, *, staff: object = None) -> bool:
+def arrive(clinic: Clinic, aid: int, pid: int, *, staff: StaffMember | None = None) -> bool:
     result = check_in(
         clinic.engine,
         CheckInRequest(patient_id=pid, appointment_id=aid),
-        staff=staff or clinic.desk,  # type: ignore[arg-type]
+        staff=staff or clinic.desk,
     )
     return result.changed
 
