@@ -25,10 +25,10 @@ def parse_cents(text: str, *, allow_zero: bool = False, maximum: int = MAX_CENTS
     raw = text.strip()
     if not raw:
         raise InvalidAmount("Enter an amount, for example 25.00")
-    if raw.startswith("-"):
-        raise InvalidAmount("Amount must be more than $0.00 (no minus sign)")
     if raw.startswith("$"):
         raw = raw[1:].strip()
+    if raw.startswith("-"):
+        raise InvalidAmount("Amount must be more than $0.00 (no minus sign)")
     match = _AMOUNT.match(raw)
     if match is None or (match.group("whole") is None and not match.group("frac")):
         if re.search(r"\.\d{3,}$", raw):

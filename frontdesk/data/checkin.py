@@ -197,6 +197,9 @@ class CheckInResult:
     copay_due_cents: int
 
 
+PATIENT_FACTS = frozenset({"demographics", "eligibility", "consent"})
+
+
 def _handle(code: str, patient: Patient, appt: Appointment, today: date) -> None:
     if code == "demographics":
         patient.demographics_confirmed_on = today
@@ -241,9 +244,10 @@ def check_in(engine: Engine, request: CheckInRequest, *, staff: StaffMember) -> 
             appt.identity_verified_by = staff.id
         if copay is not None:
             appt.copay_due_cents = copay
-        patient.version += 1
-        patient.updated_at = now
-        session.add(patient)
+        if handled & PATIENT_FACTS:
+            patient.version += 1  # only when the patient's own record changed
+            patient.updated_at = now
+            session.add(patient)
         apply_status(session, appt, Status.ARRIVED, staff=staff)
         audit.record(
             session,

@@ -66,6 +66,21 @@ class Staff(SQLModel, table=True):
     created_at: datetime
 
 
+class SignInThrottle(SQLModel, table=True):
+    """Failure counts for usernames that are not an active account.
+
+    Typing a wrong name is slowed down and locked exactly like a wrong password,
+    so the answers never tell whether an account exists.
+    """
+
+    __tablename__ = "signin_throttle"
+
+    username_key: str = Field(primary_key=True)
+    failed_attempts: int = 0
+    next_attempt_at: datetime | None = None
+    locked: bool = False
+
+
 class Provider(SQLModel, table=True):
     """A clinician whose schedule the desk books."""
 

@@ -141,27 +141,19 @@ def search_in(
             last_part, _, first_part = text.partition(",")
             last, first = fold(last_part), fold(first_part)
             if last:
-                where = _prefix(col(Patient.last_key), last)
-                if first:
-                    where = and_(where, _prefix(col(Patient.first_key), first))
-                arms.append(_hits_query().where(where))
+                arms.extend(_name_arms(last, first))
         else:
             whole = fold(text)
             if not whole:
                 return []
-            arms.append(_hits_query().where(_prefix(col(Patient.last_key), whole)))
-            arms.append(_hits_query().where(_prefix(col(Patient.last2_key), whole)))
-            parts = whole.split(" ")
-            if len(parts) >= 2:
-                head, rest = parts[0], " ".join(parts[1:])
-                arms.append(
+            arms.extend(_name_arms(whole, ""))
+            words = whole.split(" ")
+            for split in range(1, min(len(words), 4)):
+                head, tail = " ".join(words[:split]), " ".join(words[split:])
+                arms.extend(_name_arms(head, tail))  # "garcia lopez maria", "lopez maria"
+                arms.append(  # "maria garcia"
                     _hits_query().where(
-                        _prefix(col(Patient.first_key), head), _prefix(col(Patient.last_key), rest)
-                    )
-                )
-                arms.append(
-                    _hits_query().where(
-                        _prefix(col(Patient.last_key), head), _prefix(col(Patient.first_key), rest)
+                        _prefix(col(Patient.first_key), head), _prefix(col(Patient.last_key), tail)
                     )
                 )
     rows: dict[int, Any] = {}
@@ -185,6 +177,17 @@ def search_in(
         )
         for r in found[:limit]
     ]
+
+
+def _name_arms(last: str, first: str) -> list[Select[Any]]:
+    """Last name (or its second part, as in García López) by prefix, then first name."""
+    arms = []
+    for column in (col(Patient.last_key), col(Patient.last2_key)):
+        where = _prefix(column, last)
+        if first:
+            where = and_(where, _prefix(col(Patient.first_key), first))
+        arms.append(_hits_query().where(where))
+    return arms
 
 
 def _name_matches(fragment: str, last_key: str, first_key: str) -> bool:

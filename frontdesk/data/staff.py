@@ -6,6 +6,7 @@ import contextlib
 import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import NoReturn
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -15,8 +16,8 @@ from sqlmodel import Session, select
 from frontdesk import clock
 from frontdesk.data import audit
 from frontdesk.data.db import write_session
-from frontdesk.data.errors import InvalidInput, SignInFailed, SignInThrottled
-from frontdesk.data.models import Role, Staff
+from frontdesk.data.errors import FrontDeskError, InvalidInput, SignInFailed, SignInThrottled
+from frontdesk.data.models import Role, SignInThrottle, Staff
 from frontdesk.data.validation import clean_name, clean_text
 
 FREE_ATTEMPTS = 3  # failures before any delay
@@ -111,72 +112,100 @@ def _delay_for(failures: int) -> int:
     return int(min(2 ** (failures - FREE_ATTEMPTS + 1), MAX_DELAY_SECONDS))
 
 
-def sign_in(engine: Engine, username: str, password: str) -> StaffMember:
-    """Check a username and password; the failure message never says which was wrong.
+def _counter(session: Session, key: str, account: Staff | None) -> Staff | SignInThrottle:
+    """Where failures are counted: the account, or the throttle row of an unknown name."""
+    if account is not None:
+        return account
+    row = session.get(SignInThrottle, key)
+    return row if row is not None else SignInThrottle(username_key=key)
 
-    Failures are counted per account in the database: after three, each attempt
-    must wait longer (2 s, 4 s, ... up to a minute); after ten the account is
-    locked until a supervisor resets it. Every failure is audited.
+
+def sign_in(engine: Engine, username: str, password: str) -> StaffMember:
+    """Check a username and password; the answer never says which was wrong.
+
+    Failures are counted in the database per username: after three, each
+    attempt must wait longer (2 s, 4 s, ... up to a minute); after ten the name
+    is locked until a supervisor resets it. Names that are not an active
+    account are counted and slowed the same way (and cost the same hash check),
+    so no answer reveals whether an account exists. Every failure and refusal
+    is audited; the typed text of an unknown name is not stored (it may be a
+    password typed in the wrong box).
     """
     key = username_key(username)
     now = clock.now()
+    failed = "Username or password is not right"
     with write_session(engine) as session:
         row = session.exec(select(Staff).where(Staff.username_key == key)).first()
-        if row is None or not row.active:
-            with contextlib.suppress(VerificationError):
-                _hasher.verify(_DUMMY_HASH, password)  # same cost as a real check
+        account = row if row is not None and row.active else None
+        counter = _counter(session, key, account)
+        staff_id = account.id if account is not None else None
+
+        def refuse(reason: str, error: FrontDeskError) -> NoReturn:
             audit.record(
                 session,
-                staff_id=None,
-                action="signin.failed",
+                staff_id=staff_id,
+                action="signin.refused",
                 entity="staff",
-                detail={"username": username[:64]},
-            )
-            session.commit()  # the failure is audited even though we raise
-            raise SignInFailed("Username or password is not right")
-        if row.locked:
-            raise SignInThrottled(
-                "This account is locked after too many attempts; ask a supervisor", 0
-            )
-        if row.next_attempt_at is not None and now < row.next_attempt_at:
-            wait = int((row.next_attempt_at - now).total_seconds()) + 1
-            raise SignInThrottled(f"Too many attempts: try again in {wait} s", wait)
-        try:
-            _hasher.verify(row.password_hash, password)
-        except (VerifyMismatchError, VerificationError, InvalidHashError):
-            row.failed_attempts += 1
-            delay = _delay_for(row.failed_attempts)
-            row.next_attempt_at = now + timedelta(seconds=delay) if delay else None
-            row.locked = row.failed_attempts >= LOCK_AFTER
-            session.add(row)
-            audit.record(
-                session,
-                staff_id=row.id,
-                action="signin.failed",
-                entity="staff",
-                entity_id=row.id,
-                detail={"failures": row.failed_attempts, "locked": row.locked},
+                entity_id=staff_id,
+                detail={"reason": reason},
             )
             session.commit()
-            if row.locked:
+            raise error
+
+        if counter.locked:
+            with contextlib.suppress(VerificationError):
+                _hasher.verify(_DUMMY_HASH, password)
+            refuse(
+                "locked",
+                SignInThrottled(
+                    "This account is locked after too many attempts; ask a supervisor", 0
+                ),
+            )
+        if counter.next_attempt_at is not None and now < counter.next_attempt_at:
+            wait = int((counter.next_attempt_at - now).total_seconds()) + 1
+            refuse("too soon", SignInThrottled(f"Too many attempts: try again in {wait} s", wait))
+        try:
+            _hasher.verify(account.password_hash if account else _DUMMY_HASH, password)
+            ok = account is not None
+        except (VerifyMismatchError, VerificationError, InvalidHashError):
+            ok = False
+        if not ok or account is None:
+            counter.failed_attempts += 1
+            delay = _delay_for(counter.failed_attempts)
+            counter.next_attempt_at = now + timedelta(seconds=delay) if delay else None
+            counter.locked = counter.failed_attempts >= LOCK_AFTER
+            session.add(counter)
+            audit.record(
+                session,
+                staff_id=staff_id,
+                action="signin.failed",
+                entity="staff",
+                entity_id=staff_id,
+                detail={
+                    "failures": counter.failed_attempts,
+                    "locked": counter.locked,
+                    "known_account": account is not None,
+                },
+            )
+            session.commit()  # the failure is counted and audited even though we raise
+            if counter.locked:
                 raise SignInThrottled(
-                    "Username or password is not right. The account is now locked "
-                    "after too many attempts; ask a supervisor",
+                    f"{failed}. The account is now locked after too many attempts; "
+                    "ask a supervisor",
                     0,
-                ) from None
+                )
             if delay:
-                raise SignInThrottled(
-                    f"Username or password is not right. Wait {delay} s before trying again",
-                    delay,
-                ) from None
-            raise SignInFailed("Username or password is not right") from None
-        if _hasher.check_needs_rehash(row.password_hash):
-            row.password_hash = _hasher.hash(password)
-        row.failed_attempts = 0
-        row.next_attempt_at = None
-        session.add(row)
-        audit.record(session, staff_id=row.id, action="signin", entity="staff", entity_id=row.id)
-        return to_member(row)
+                raise SignInThrottled(f"{failed}. Wait {delay} s before trying again", delay)
+            raise SignInFailed(failed)
+        if _hasher.check_needs_rehash(account.password_hash):
+            account.password_hash = _hasher.hash(password)
+        account.failed_attempts = 0
+        account.next_attempt_at = None
+        session.add(account)
+        audit.record(
+            session, staff_id=account.id, action="signin", entity="staff", entity_id=account.id
+        )
+        return to_member(account)
 
 
 def unlock(session: Session, *, username: str, by: StaffMember) -> None:

@@ -203,8 +203,11 @@ def parse_phone(text: str, *, field: str, label: str, region: str = "US") -> str
     raw = text.strip()
     if not raw:
         return ""
-    if re.search(r"[A-Za-z]", raw.replace("ext", "").replace("x", "")):
-        raise InvalidInput(f"{label} has letters; type digits only", field=field)
+    if re.search(r"[A-Za-z]", raw):
+        raise InvalidInput(
+            f"{label} has letters; type digits only (an extension goes in the notes)",
+            field=field,
+        )
     if re.search(r"[^\d+()\-. ]", raw):
         raise InvalidInput(f"{label}: use digits, spaces, ( ) - or a leading +", field=field)
     digits = re.sub(r"\D", "", raw)

@@ -37,6 +37,9 @@ from tests.conftest import NOW, TODAY, ZONE
 
 SMALL = 300
 
+# Builds outside the shared template hash the demo passwords cheaply.
+pytestmark = pytest.mark.usefixtures("fast_hashing")
+
 
 def fresh_engine(path: Path) -> Engine:
     engine = make_engine(path)

@@ -15,6 +15,7 @@ from frontdesk.money import MAX_CENTS, InvalidAmount, format_cents, parse_cents,
     ("typed", "message"),
     [
         ("-5", "Amount must be more than $0.00 (no minus sign)"),
+        ("$-5", "Amount must be more than $0.00 (no minus sign)"),
         ("0", "Amount must be more than $0.00"),
         ("0.00", "Amount must be more than $0.00"),
         ("$0", "Amount must be more than $0.00"),

@@ -206,3 +206,23 @@ def test_bad_new_accounts_are_refused(clinic: Clinic) -> None:
         refused = new_account(clinic, username, password)
         assert (refused.field, message in str(refused)) == (field, True), (username, password)
     assert [s.username for s in staff_rows(clinic)] == ["ana", "ben", "sam"]
+
+
+def test_unknown_names_are_slowed_and_locked_exactly_like_accounts(clinic: Clinic) -> None:
+    """Eleven wrong tries read the same for a real account and a made-up name."""
+    known, unknown = [], []
+    for _ in range(staff.LOCK_AFTER + 1):
+        known.append(str(fail(clinic, "ana")))
+        unknown.append(str(fail(clinic, "no-such-clerk")))
+        clock.advance(timedelta(seconds=staff.MAX_DELAY_SECONDS + 1))
+    assert known == unknown
+    assert "Wait 2 s" in known[staff.FREE_ATTEMPTS - 1]
+    assert "locked" in known[-1]
+
+
+def test_a_password_typed_as_username_is_not_stored(clinic: Clinic) -> None:
+    secret = "hunter2-typed-in-the-wrong-box"
+    fail(clinic, secret)
+    events = audit_events(clinic.engine, "signin.failed")
+    assert len(events) == 1
+    assert secret not in events[0].detail

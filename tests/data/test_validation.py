@@ -177,6 +177,11 @@ def test_a_letter_anywhere_is_refused(digits: str, letter: str, at: int) -> None
     assert str(caught.value).startswith("Home phone")
 
 
+def test_an_extension_is_refused_with_where_to_put_it() -> None:
+    with pytest.raises(InvalidInput, match="extension goes in the notes"):
+        parse_phone("312-555-0134 x12", field="phone_home", label="Home phone")
+
+
 def test_letters_get_a_message_that_says_so() -> None:
     with pytest.raises(InvalidInput, match="Mobile phone has letters; type digits only"):
         parse_phone("1-800-FLOWERS", field="phone_mobile", label="Mobile phone")
