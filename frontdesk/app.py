@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from textual import events
 from textual.app import App
 from textual.binding import Binding
+from textual.timer import Timer
 
 from frontdesk.screens.signin import SignInScreen
 
@@ -44,6 +45,7 @@ class FrontDeskApp(App[None]):
         self.staff: StaffMember | None = None
         self.backend_error = ""
         self._held_keys: list[events.Key] = []
+        self._idle_timer: Timer | None = None
 
     def on_mount(self) -> None:
         """Show sign-in first; open the database behind it."""
@@ -89,6 +91,8 @@ class FrontDeskApp(App[None]):
     async def on_event(self, event: events.Event) -> None:
         """Hold keys while a screen is being built; tag the rest with their screen."""
         if isinstance(event, events.Key) and not event.is_forwarded:
+            if self._idle_timer is not None:
+                self._idle_timer.reset()
             if not getattr(event, "_frontdesk_replay", False) and (
                 self._held_keys or not self._screen_ready()
             ):
@@ -134,11 +138,30 @@ class FrontDeskApp(App[None]):
         from frontdesk.screens.schedule import ScheduleScreen
 
         self.staff = staff
+        self.notice = ""
         self.switch_screen(ScheduleScreen())
+        minutes = self.clinic.idle_lock_minutes if self.clinic else 0
+        if minutes > 0:
+            self._idle_timer = self.set_timer(minutes * 60, self.idle_lock, name="idle-lock")
+
+    def idle_lock(self) -> None:
+        """Nobody pressed a key for the clinic's idle time: clear every screen, ask to sign in.
+
+        A half-filled form is discarded, never saved. One repaint when it fires; the
+        waiting itself sends nothing to the terminal.
+        """
+        if self.staff is None:
+            return
+        minutes = self.clinic.idle_lock_minutes if self.clinic else 0
+        self.notice = f"Locked after {minutes} minutes without a key press. Sign in to go on."
+        self.lock()
 
     def lock(self) -> None:
         """Sign out: drop every screen (and the patient data on it), back to sign-in."""
         self.staff = None
+        if self._idle_timer is not None:
+            self._idle_timer.stop()
+            self._idle_timer = None
         while len(self.screen_stack) > 2:
             self.pop_screen()
         self.switch_screen(SignInScreen())

@@ -27,6 +27,7 @@ class Clinic:
     date_order: str
     no_show_grace_minutes: int
     demographics_stale_days: int
+    idle_lock_minutes: int
     is_demo: bool
 
     def today(self) -> date:
@@ -77,6 +78,7 @@ def to_clinic(row: ClinicSettings) -> Clinic:
         date_order=row.date_order,
         no_show_grace_minutes=row.no_show_grace_minutes,
         demographics_stale_days=row.demographics_stale_days,
+        idle_lock_minutes=row.idle_lock_minutes,
         is_demo=row.is_demo,
     )
 

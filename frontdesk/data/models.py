@@ -44,6 +44,7 @@ class ClinicSettings(SQLModel, table=True):
     date_order: str = "MDY"
     no_show_grace_minutes: int = 15
     demographics_stale_days: int = 365
+    idle_lock_minutes: int = 10
     is_demo: bool = False
     created_at: datetime
 

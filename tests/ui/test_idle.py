@@ -26,6 +26,8 @@ def _live_timers(app: FrontDeskApp) -> list[str]:
     live = []
     for node in nodes:
         for timer in list(node._timers):
+            if timer is app._idle_timer:
+                continue  # one shot, minutes away: the automatic lock (tested below)
             if timer._task is not None and timer._active.is_set():
                 live.append(f"{node!r}: {timer.name}")
     return live
@@ -71,3 +73,47 @@ def test_app_runs_with_mouse_tracking_off(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setattr(FrontDeskApp, "run", fake_run)
     app_module.run("clinic.db")
     assert seen == {"mouse": False}
+
+
+async def test_idle_lock_clears_patient_data_and_discards_a_half_filled_form(
+    clinic: Clinic,
+) -> None:
+    from frontdesk.data.db import read_session
+    from frontdesk.data.models import Patient
+    from frontdesk.screens.signin import SignInScreen
+    from tests.ui.conftest import screen_text
+
+    clinic.book(clinic.add_patient("Lindqvist", "Björn"), 11, 0)
+    app = make_app(clinic)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        timer = app._idle_timer
+        assert timer is not None
+        assert timer._interval == 10 * 60  # the clinic's setting, in seconds
+        assert not timer._repeat  # fires once; waiting sends nothing
+        await pilot.press("slash", *"Half, Done", "ctrl+n")
+        await settle(pilot)
+        app.idle_lock()  # what the timer calls when it fires
+        await settle(pilot)
+        assert isinstance(app.screen, SignInScreen)
+        text = screen_text(app)
+        assert "Locked after 10 minutes without a key press" in text
+        assert "Lindqvist" not in text
+        assert "Half" not in text
+        assert app._idle_timer is None
+    with read_session(clinic.engine) as session:
+        assert session.get(Patient, 2) is None  # the half-filled form was not saved
+
+
+async def test_every_key_restarts_the_idle_clock(clinic: Clinic) -> None:
+    app = make_app(clinic)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        timer = app._idle_timer
+        assert timer is not None
+        restarted = []
+        original = timer.reset
+        timer.reset = lambda: (restarted.append(1), original())  # type: ignore[method-assign]
+        await pilot.press("down", "down", "t")
+        await settle(pilot)
+        assert len(restarted) == 3

@@ -59,6 +59,7 @@ def upgrade() -> None:
         sa.Column("date_order", AutoString(), nullable=False),
         sa.Column("no_show_grace_minutes", sa.Integer(), nullable=False),
         sa.Column("demographics_stale_days", sa.Integer(), nullable=False),
+        sa.Column("idle_lock_minutes", sa.Integer(), nullable=False),
         sa.Column("is_demo", sa.Boolean(), nullable=False),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
