@@ -12,7 +12,8 @@ from frontdesk import clock
 from frontdesk.data.clinic import get_clinic_in
 from frontdesk.data.db import read_session
 from frontdesk.data.models import Appointment, Provider, Status
-from frontdesk.data.patients import PatientHit, search_in
+from frontdesk.data.patients import PatientHit
+from frontdesk.data.search import search_in
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,7 @@
-"""Patients: search as the clerk types, register with duplicate warning, edit."""
+"""Patients: register with a duplicate warning, view (audited), edit (versioned).
+
+Search lives in :mod:`frontdesk.data.search`.
+"""
 
 from __future__ import annotations
 
@@ -6,17 +9,16 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Select, and_, func
-from sqlalchemy import select as sa_select
+from sqlalchemy import func
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from frontdesk import clock
 from frontdesk.data import audit
 from frontdesk.data.clinic import Clinic, get_clinic_in
-from frontdesk.data.db import read_session, write_session
+from frontdesk.data.db import write_session
 from frontdesk.data.errors import (
     DuplicatePatient,
     InvalidInput,
@@ -29,8 +31,6 @@ from frontdesk.data.validation import (
     MAX_LINE,
     clean_name,
     clean_text,
-    date_candidates,
-    fold,
     format_phone,
     name_keys,
     parse_birth_date,
@@ -38,9 +38,6 @@ from frontdesk.data.validation import (
     parse_phone,
     phone_search_key,
 )
-
-SEARCH_LIMIT = 20
-_TOP = "\U0010ffff"  # above every character: the end of a prefix range
 
 
 @dataclass(frozen=True)
@@ -69,137 +66,6 @@ def display_name(last: str, first: str, preferred: str = "") -> str:
     if preferred and preferred != first:
         name += f" ({preferred})"
     return name
-
-
-_HIT_COLUMNS = tuple(
-    col(c)
-    for c in (
-        Patient.id,
-        Patient.mrn,
-        Patient.last_name,
-        Patient.first_name,
-        Patient.preferred_name,
-        Patient.dob,
-        Patient.sex,
-        Patient.phone_mobile,
-        Patient.phone_home,
-        Patient.balance_due_cents,
-        Patient.last_key,
-        Patient.first_key,
-    )
-)
-
-
-def _hits_query() -> Select[Any]:
-    return cast("Select[Any]", sa_select(*_HIT_COLUMNS))
-
-
-def _prefix(column: Any, text: str) -> Any:
-    return and_(column >= text, column < text + _TOP)
-
-
-def _date_token(token: str, today: date, order: str) -> list[date]:
-    if not re.search(r"\d", token):
-        return []
-    return date_candidates(token, today, order)
-
-
-def search_in(
-    session: Session, query: str, clinic: Clinic, limit: int = SEARCH_LIMIT
-) -> list[PatientHit]:
-    """Find patients by what the clerk typed; every path is an index search.
-
-    - name fragments: ``smi`` (last name or second surname), ``smi, jo`` (last, first),
-      ``jo smi`` (either order);
-    - a date of birth: ``3/14/1990``, ``1990-03-14``, ``03141990``, ``14 Mar 1990``,
-      optionally with a name fragment (``smi 3/14/1990``);
-    - phone digits (3 or more, from the area code); an MRN (exact or leading digits).
-    """
-    text = query.strip()
-    if not text:
-        return []
-    today = clinic.today()
-    arms: list[Select[Any]] = []
-    post_filter: str | None = None
-    digits = re.sub(r"[\s()\-.+]", "", text)
-    dates = date_candidates(text, today, clinic.date_order)
-    if digits.isdigit():
-        arms.append(_hits_query().where(_prefix(col(Patient.mrn), digits)))
-        if len(digits) >= 3:
-            arms.append(_hits_query().where(_prefix(col(Patient.phone_key), digits)))
-    if dates:
-        arms.extend(_hits_query().where(col(Patient.dob) == d) for d in dates)
-    elif not digits.isdigit():
-        words = text.replace(",", " , ").split()
-        date_words = [w for w in words if _date_token(w, today, clinic.date_order)]
-        if date_words:
-            # name fragment plus a date of birth: search the date, filter by name
-            for d in _date_token(date_words[0], today, clinic.date_order):
-                arms.append(_hits_query().where(col(Patient.dob) == d))
-            post_filter = fold(" ".join(w for w in words if w not in date_words and w != ","))
-        elif "," in text:
-            last_part, _, first_part = text.partition(",")
-            last, first = fold(last_part), fold(first_part)
-            if last:
-                arms.extend(_name_arms(last, first))
-        else:
-            whole = fold(text)
-            if not whole:
-                return []
-            arms.extend(_name_arms(whole, ""))
-            words = whole.split(" ")
-            for split in range(1, min(len(words), 4)):
-                head, tail = " ".join(words[:split]), " ".join(words[split:])
-                arms.extend(_name_arms(head, tail))  # "garcia lopez maria", "lopez maria"
-                arms.append(  # "maria garcia"
-                    _hits_query().where(
-                        _prefix(col(Patient.first_key), head), _prefix(col(Patient.last_key), tail)
-                    )
-                )
-    rows: dict[int, Any] = {}
-    for arm in arms:
-        for row in session.execute(arm.limit(limit)).all():
-            rows.setdefault(row.id, row)
-    found = sorted(rows.values(), key=lambda r: (r.last_key, r.first_key, r.dob))
-    if post_filter:
-        found = [r for r in found if _name_matches(post_filter, r.last_key, r.first_key)]
-    return [
-        PatientHit(
-            id=r.id,
-            mrn=r.mrn,
-            last_name=r.last_name,
-            first_name=r.first_name,
-            preferred_name=r.preferred_name,
-            dob=r.dob,
-            sex=r.sex,
-            phone=format_phone(r.phone_mobile or r.phone_home, clinic.phone_region),
-            balance_due_cents=r.balance_due_cents,
-        )
-        for r in found[:limit]
-    ]
-
-
-def _name_arms(last: str, first: str) -> list[Select[Any]]:
-    """Last name (or its second part, as in García López) by prefix, then first name."""
-    arms = []
-    for column in (col(Patient.last_key), col(Patient.last2_key)):
-        where = _prefix(column, last)
-        if first:
-            where = and_(where, _prefix(col(Patient.first_key), first))
-        arms.append(_hits_query().where(where))
-    return arms
-
-
-def _name_matches(fragment: str, last_key: str, first_key: str) -> bool:
-    words = fragment.split()
-    names = f"{last_key} {first_key}".split()
-    return all(any(n.startswith(w) for n in names) for w in words)
-
-
-def search(engine: Engine, query: str, limit: int = SEARCH_LIMIT) -> list[PatientHit]:
-    """:func:`search_in` in a read session of its own."""
-    with read_session(engine) as session:
-        return search_in(session, query, get_clinic_in(session), limit)
 
 
 # --- the form ---------------------------------------------------------------------------

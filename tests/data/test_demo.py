@@ -29,8 +29,8 @@ from frontdesk.data.models import (
     Provider,
     Status,
 )
-from frontdesk.data.patients import search
 from frontdesk.data.schedule import load_day
+from frontdesk.data.search import search
 from frontdesk.data.staff import sign_in
 from frontdesk.data.validation import format_phone, name_keys, parse_phone, phone_search_key
 from tests.conftest import NOW, TODAY, ZONE

@@ -12,7 +12,8 @@ from frontdesk.data import audit, patients
 from frontdesk.data.clinic import load_clinic
 from frontdesk.data.errors import DuplicatePatient, PatientNotFound, StaleRecord
 from frontdesk.data.models import AuditEvent, Patient
-from frontdesk.data.patients import FormInvalid, PatientForm, form_of, register, search, update
+from frontdesk.data.patients import FormInvalid, PatientForm, form_of, register, update
+from frontdesk.data.search import search
 from tests.conftest import TODAY, Clinic
 from tests.data.helpers import audit_events, count, detail, fetch, register_many
 

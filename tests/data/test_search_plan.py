@@ -20,8 +20,8 @@ from frontdesk.data.checkin import CheckInRequest, check_in
 from frontdesk.data.clinic import get_clinic_in
 from frontdesk.data.db import read_session
 from frontdesk.data.models import Status
-from frontdesk.data.patients import search_in
 from frontdesk.data.schedule import load_day_in, visit_times_in
+from frontdesk.data.search import search_in
 from tests.conftest import TODAY, Clinic
 from tests.data.helpers import register_many
 
@@ -114,7 +114,9 @@ def test_patient_search_never_scans_the_table(filled: Clinic) -> None:
         for kind, (query, expected_indexes) in QUERIES.items():
             plans = plans_of(filled.engine, partial(search_in, session, query, settings))
             lines = [line for p in plans for line in p]
-            found = [line for line in lines if line.startswith("SCAN")]
+            # "SCAN patient" is a full pass over the table (or a whole index); scans of
+            # a constant row, a subquery's few rows or a recursive CTE's rows are fine
+            found = [line for line in lines if line.startswith("SCAN patient")]
             found += [
                 f"no index search in {p}"
                 for p in plans

@@ -8,8 +8,8 @@ from frontdesk.data.appointments import change_status, undo_last
 from frontdesk.data.checkin import CheckInRequest, check_in, view_for_appointment
 from frontdesk.data.db import read_session
 from frontdesk.data.models import Appointment, AppointmentEvent, Status
-from frontdesk.data.patients import search
 from frontdesk.data.schedule import load_day
+from frontdesk.data.search import search
 from tests.conftest import Clinic
 
 

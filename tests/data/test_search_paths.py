@@ -1,0 +1,56 @@
+"""The last+first search takes one of three index paths by how common each prefix is.
+
+With the "common" threshold lowered, the small test register exercises every path;
+each must give the same answer as reading the whole last-name range would.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from frontdesk.data import search as search_module
+from frontdesk.data.search import search
+from tests.conftest import Clinic
+
+PEOPLE = [
+    ("Smith", "Jo"),
+    ("Smith", "Joan"),
+    ("Smith", "Ann"),
+    ("Smithers", "Jo"),
+    ("Smithson", "Kim"),
+    ("Smit", "Jon"),
+    ("Jones", "Smitty"),
+    ("Nguyen", "Jo"),
+]
+
+
+@pytest.fixture
+def register(clinic: Clinic) -> Clinic:
+    for i, (last, first) in enumerate(PEOPLE):
+        clinic.add_patient(last, first, dob=f"1/{i + 1}/1980")
+    return clinic
+
+
+def names(clinic: Clinic, query: str) -> list[str]:
+    return [f"{h.last_name}, {h.first_name}" for h in search(clinic.engine, query)]
+
+
+# 200: "smi, jon" walks the first-name index (1 Jon against 6 Smi...);
+# 5: "smi" and "jo" both count as common, the 4 distinct Smi... surnames are
+#    sought one by one (skip-scan); 1: everything is common, the plain range walk.
+@pytest.mark.parametrize("cap", [200, 5, 1])
+def test_every_path_gives_the_same_answer(
+    register: Clinic, cap: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_module, "PROBE_CAP", cap)
+    assert names(register, "smi, jo") == ["Smit, Jon", "Smith, Jo", "Smith, Joan", "Smithers, Jo"]
+    assert names(register, "jo smi") == [
+        "Jones, Smitty",
+        "Smit, Jon",
+        "Smith, Jo",
+        "Smith, Joan",
+        "Smithers, Jo",
+    ]
+    assert names(register, "smith, a") == ["Smith, Ann"]
+    assert names(register, "smi, jon") == ["Smit, Jon"]
+    assert names(register, "smithson k") == ["Smithson, Kim"]
