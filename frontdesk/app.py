@@ -7,7 +7,9 @@ first frame is on screen, so the clerk sees the sign-in form at once.
 
 from __future__ import annotations
 
+import gc
 import logging
+import sys
 from typing import TYPE_CHECKING, Any
 
 from textual import events
@@ -59,8 +61,8 @@ class FrontDeskApp(App[None]):
         try:
             if self.engine is None:
                 self.engine = make_engine(self.target)
-            if not integrity_ok(self.engine):
-                raise RuntimeError("the database failed its integrity check")
+            if not integrity_ok(self.engine, quick=True):
+                raise RuntimeError("the database failed its integrity check; call IT")
             clinic = load_clinic(self.engine)
         except Exception as error:  # shown on the sign-in screen, not a traceback
             log.exception("could not open the database")
@@ -68,10 +70,15 @@ class FrontDeskApp(App[None]):
             self.call_from_thread(self._backend_ready)
             return
         self.clinic = clinic
-        # Warm the modules the first screens need while the clerk types.
+        self.call_from_thread(self._backend_ready)
+        # Warm the modules the first screens need while the clerk types, then move
+        # everything loaded so far out of the garbage collector's way (a full
+        # collection over it otherwise pauses the app for tens of milliseconds).
+        import frontdesk.screens.checkin
+        import frontdesk.screens.find
         import frontdesk.screens.schedule  # noqa: F401
 
-        self.call_from_thread(self._backend_ready)
+        gc.freeze()
 
     def _backend_ready(self) -> None:
         screen = self.screen
@@ -173,6 +180,20 @@ class FrontDeskApp(App[None]):
         return self.engine, self.clinic, self.staff
 
 
-def run(target: str, *, notice: str = "", **kwargs: Any) -> None:
-    """Run the app full-screen with mouse tracking off."""
+NO_TERMINAL = (
+    "frontdesk is a full-screen program and needs a terminal: run it from a terminal "
+    "window or over `ssh -t`, not with its input or output redirected."
+)
+
+
+def run(target: str, *, notice: str = "", **kwargs: Any) -> int:
+    """Run the app full-screen with mouse tracking off; 1 if there is no terminal.
+
+    Without a terminal (input from a pipe or /dev/null, output to a file) the
+    app could never be used, and would sit busy-waiting on input.
+    """
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        print(NO_TERMINAL, file=sys.stderr)  # noqa: T201
+        return 1
     FrontDeskApp(target, notice=notice, **kwargs).run(mouse=False)
+    return 0

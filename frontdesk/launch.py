@@ -101,5 +101,4 @@ def open_app(target: str) -> int:
         return checked.code
     from frontdesk.app import run
 
-    run(target, notice=checked.message)
-    return 0
+    return run(target, notice=checked.message) or 0

@@ -71,8 +71,21 @@ def test_app_runs_with_mouse_tracking_off(monkeypatch: pytest.MonkeyPatch) -> No
         seen.update(kwargs)
 
     monkeypatch.setattr(FrontDeskApp, "run", fake_run)
-    app_module.run("clinic.db")
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("sys.stdout.isatty", lambda: True)
+    assert app_module.run("clinic.db") == 0
     assert seen == {"mouse": False}
+
+
+def test_without_a_terminal_it_says_so_instead_of_spinning(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    started: list[bool] = []
+    monkeypatch.setattr(FrontDeskApp, "run", lambda *_, **__: started.append(True))
+    monkeypatch.setattr("sys.stdin.isatty", lambda: False)
+    assert app_module.run("clinic.db") == 1
+    assert started == []
+    assert "needs a terminal" in capsys.readouterr().err
 
 
 async def test_idle_lock_clears_patient_data_and_discards_a_half_filled_form(
