@@ -82,12 +82,34 @@ def fold(text: str) -> str:
     return " ".join("".join(out).split())
 
 
+SURNAME_PARTICLES = frozenset(
+    "al bin da das de del della der di do dos du el ibn la las le les los st te ten ter "
+    "van von y".split()
+)
+
+
+def _drop_particles(words: list[str]) -> list[str]:
+    while words and words[0] in SURNAME_PARTICLES:
+        words = words[1:]
+    return words
+
+
 def name_keys(last: str, first: str) -> tuple[str, str, str | None]:
-    """Index keys for a patient's name: last, first, and the second surname part."""
+    """Index keys for a patient's name: last, first, and a second key for the surname.
+
+    The second key is the part a clerk may type on its own: the second of two
+    surnames (``García López`` -> ``lopez``), or the name after its particles
+    (``de la Cruz`` -> ``cruz``, ``van der Berg`` -> ``berg``,
+    ``Martínez de León`` -> ``leon``). ``None`` when there is no such part.
+    """
     last_key = fold(last)
-    parts = last_key.split(" ")
-    second = " ".join(parts[1:]) if len(parts) > 1 else None
-    return last_key, fold(first), second
+    words = last_key.split(" ")
+    core = _drop_particles(words)
+    if len(core) < len(words):
+        second = " ".join(core)
+    else:
+        second = " ".join(_drop_particles(words[1:]))
+    return last_key, fold(first), (second if second and second != last_key else None)
 
 
 # --- dates -------------------------------------------------------------------------

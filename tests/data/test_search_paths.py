@@ -54,3 +54,12 @@ def test_every_path_gives_the_same_answer(
     assert names(register, "smith, a") == ["Smith, Ann"]
     assert names(register, "smi, jon") == ["Smit, Jon"]
     assert names(register, "smithson k") == ["Smithson, Kim"]
+
+
+def test_a_surname_is_found_without_its_particles(clinic: Clinic) -> None:
+    for last in ("de la Cruz", "van der Berg", "Martínez de León"):
+        clinic.add_patient(last, "Ana")
+    assert names(clinic, "cruz") == ["de la Cruz, Ana"]
+    assert names(clinic, "berg, an") == ["van der Berg, Ana"]
+    assert names(clinic, "leon") == ["Martínez de León, Ana"]
+    assert names(clinic, "de la") == ["de la Cruz, Ana"]

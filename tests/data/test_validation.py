@@ -339,3 +339,22 @@ def test_name_keys_split_off_the_second_surname() -> None:
     assert name_keys("García López", "María") == ("garcia lopez", "maria", "lopez")
     assert name_keys("O'Brien-Núñez", "Seán") == ("obrien nunez", "sean", "nunez")
     assert name_keys("Smith", "Jo") == ("smith", "jo", None)
+
+
+@pytest.mark.parametrize(
+    ("surname", "second"),
+    [
+        ("García López", "lopez"),
+        ("de la Cruz", "cruz"),
+        ("van der Berg", "berg"),
+        ("Martínez de León", "leon"),
+        ("Al-Hassan", "hassan"),
+        ("O'Brien-Núñez", "nunez"),
+        ("Smith", None),
+        ("De", None),
+    ],
+)
+def test_the_second_surname_key_is_what_a_clerk_types_alone(
+    surname: str, second: str | None
+) -> None:
+    assert name_keys(surname, "Ana")[2] == second
