@@ -83,8 +83,8 @@ def fold(text: str) -> str:
 
 
 SURNAME_PARTICLES = frozenset(
-    "al bin da das de del della der di do dos du el ibn la las le les los st te ten ter "
-    "van von y".split()
+    {"al", "bin", "da", "das", "de", "del", "della", "der", "di", "do", "dos", "du", "el"}
+    | {"ibn", "la", "las", "le", "les", "los", "st", "te", "ten", "ter", "van", "von", "y"}
 )
 
 
@@ -105,10 +105,9 @@ def name_keys(last: str, first: str) -> tuple[str, str, str | None]:
     last_key = fold(last)
     words = last_key.split(" ")
     core = _drop_particles(words)
-    if len(core) < len(words):
-        second = " ".join(core)
-    else:
-        second = " ".join(_drop_particles(words[1:]))
+    # "de la cruz" -> "cruz"; otherwise what follows the first surname, "lopez"
+    rest = core if len(core) < len(words) else _drop_particles(words[1:])
+    second = " ".join(rest)
     return last_key, fold(first), (second if second and second != last_key else None)
 
 
