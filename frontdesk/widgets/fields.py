@@ -26,6 +26,7 @@ class TextField(Input):
     async def _on_key(self, event: events.Key) -> None:
         """Keep type-ahead in order.
 
+        Keys are handled in the order they were typed, however fast they come.
         The app hands each key to the widget focused when the key arrived, so keys
         typed quickly after Enter may already wait here when Enter moves focus on.
         Such keys are handed back to the app, which gives them to the field that
@@ -42,6 +43,16 @@ class TextField(Input):
             event.prevent_default()
             self.screen.focus_next()
             self.post_message(self.Submitted(self, self.value))
+            return
+        own = self._bindings.key_to_bindings.get(event.key)
+        if own and not event.is_printable:
+            # Editing keys (Backspace, ^u, arrows, Enter...) are bindings, which
+            # Textual runs only after the key has bubbled up to the app, while the
+            # printable keys behind it are typed at once: in a burst, "Smiht",
+            # Backspace x2, "th" would come out wrong. Run them here, in order.
+            event.stop()
+            event.prevent_default()
+            await self.run_action(own[0].action)
         # Otherwise Textual goes on to Input._on_key (handlers run along the MRO
         # until one prevents the default), which types the character.
 

@@ -225,3 +225,21 @@ async def test_keys_typed_in_one_burst_across_a_screen_change_all_land(clinic: C
         assert isinstance(app.screen, CheckInScreen)
         assert app.screen.appointment_id == appt_id
         assert "Weber, Jens" in screen_text(app)
+
+
+async def test_editing_keys_in_a_burst_apply_in_the_order_typed(clinic: Clinic) -> None:
+    """`Smiht` Backspace Backspace `th` arriving in one packet still reads `Smith`."""
+    from textual import events
+
+    app = make_app(clinic)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        driver = app._driver
+        assert driver is not None
+        keys = [*"Smiht", "backspace", "backspace", *"th", "ctrl+u", *"Smith"]
+        for key in keys:
+            driver.send_message(events.Key(key, key if len(key) == 1 else None))
+        await settle(pilot)
+        assert app.screen.query_one("#query", TextField).value == "Smith"
