@@ -38,6 +38,15 @@ class TextField(Input):
             event.prevent_default()
             self.app.post_message(events.Key(event.key, event.character))
             return
+        if event.key in ("tab", "shift+tab"):
+            # Moving between fields at once keeps the keys behind it for the next field.
+            event.stop()
+            event.prevent_default()
+            if event.key == "tab":
+                self.screen.focus_next()
+            else:
+                self.screen.focus_previous()
+            return
         if event.key == "enter" and self.next_on_enter:
             event.stop()
             event.prevent_default()

@@ -243,3 +243,24 @@ async def test_editing_keys_in_a_burst_apply_in_the_order_typed(clinic: Clinic) 
             driver.send_message(events.Key(key, key if len(key) == 1 else None))
         await settle(pilot)
         assert app.screen.query_one("#query", TextField).value == "Smith"
+
+
+async def test_a_form_typed_in_one_burst_with_tabs_fills_each_field(clinic: Clinic) -> None:
+    from textual import events
+
+    app = make_app(clinic)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await pilot.press("slash", *"Zyxwv, Quentin", "ctrl+n")
+        await settle(pilot)
+        app.screen.query_one("#f-dob", TextField).focus()
+        await settle(pilot)
+        driver = app._driver
+        assert driver is not None
+        for key in [*"7/4/1976", "tab", "M", "tab", *"773 555 0142", "shift+tab", "backspace", "F"]:
+            driver.send_message(events.Key(key, key if len(key) == 1 else None))
+        await settle(pilot)
+        form = app.screen
+        assert form.query_one("#f-dob", TextField).value == "7/4/1976"
+        assert form.query_one("#f-sex", TextField).value == "F"
+        assert form.query_one("#f-phone_mobile", TextField).value == "773 555 0142"
