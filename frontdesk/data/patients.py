@@ -259,8 +259,8 @@ def register(
         return to_hit(patient, get_clinic_in(session))
 
 
-def to_hit(p: Patient, clinic: Clinic) -> PatientHit:
-    assert p.id is not None
+def hit_from(p: Any, phone: str) -> PatientHit:
+    """A search-result value from a patient row (ORM object or selected columns)."""
     return PatientHit(
         id=p.id,
         mrn=p.mrn,
@@ -269,9 +269,15 @@ def to_hit(p: Patient, clinic: Clinic) -> PatientHit:
         preferred_name=p.preferred_name,
         dob=p.dob,
         sex=p.sex,
-        phone=format_phone(p.phone_mobile or p.phone_home, clinic.phone_region),
+        phone=phone,
         balance_due_cents=p.balance_due_cents,
     )
+
+
+def to_hit(p: Patient, clinic: Clinic) -> PatientHit:
+    """The search-result value of a stored patient."""
+    assert p.id is not None
+    return hit_from(p, format_phone(p.phone_mobile or p.phone_home, clinic.phone_region))
 
 
 FORM_FIELDS = tuple(PatientForm.__dataclass_fields__)

@@ -28,7 +28,7 @@ from sqlmodel import Session, col
 from frontdesk.data.clinic import Clinic, get_clinic_in
 from frontdesk.data.db import read_session
 from frontdesk.data.models import Patient
-from frontdesk.data.patients import PatientHit
+from frontdesk.data.patients import PatientHit, hit_from
 from frontdesk.data.validation import date_candidates, fold, format_phone
 
 SEARCH_LIMIT = 20
@@ -200,20 +200,8 @@ def search_in(
     ordered = sorted(rows.values(), key=lambda r: (r.last_key, r.first_key, r.dob))
     if post_filter:
         ordered = [r for r in ordered if _name_matches(post_filter, r.last_key, r.first_key)]
-    return [
-        PatientHit(
-            id=r.id,
-            mrn=r.mrn,
-            last_name=r.last_name,
-            first_name=r.first_name,
-            preferred_name=r.preferred_name,
-            dob=r.dob,
-            sex=r.sex,
-            phone=_phone(r.phone_mobile or r.phone_home, clinic.phone_region),
-            balance_due_cents=r.balance_due_cents,
-        )
-        for r in ordered[:limit]
-    ]
+    region = clinic.phone_region
+    return [hit_from(r, _phone(r.phone_mobile or r.phone_home, region)) for r in ordered[:limit]]
 
 
 def search(engine: Engine, query: str, limit: int = SEARCH_LIMIT) -> list[PatientHit]:
