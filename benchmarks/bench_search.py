@@ -54,7 +54,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from frontdesk import clock
-from frontdesk.data import schedule
+from frontdesk.data import schedule, schedule_fetch
 from frontdesk.data.clinic import Clinic, get_clinic_in
 from frontdesk.data.db import make_engine, read_session
 from frontdesk.data.models import Patient
@@ -391,12 +391,12 @@ def astuple_shallow(row: ScheduleRow) -> tuple[Any, ...]:
 @contextmanager
 def statement_path() -> Iterator[None]:
     """Make load_day_in take the path other databases take (the SQLAlchemy statement)."""
-    saved = schedule._DRIVER_DIALECTS
-    schedule._DRIVER_DIALECTS = frozenset()
+    saved = schedule_fetch.DRIVER_DIALECTS
+    schedule_fetch.DRIVER_DIALECTS = frozenset()
     try:
         yield
     finally:
-        schedule._DRIVER_DIALECTS = saved
+        schedule_fetch.DRIVER_DIALECTS = saved
 
 
 def bench_schedule(
@@ -415,7 +415,7 @@ def bench_schedule(
             with statement_path():
                 assert load_day_in(session, day, clinic) == fast, f"the two paths differ on {day}"
         now = clock.now()
-        fetched = {d: schedule._fetch_day(session, d, clinic, None) for d in days}
+        fetched = {d: schedule_fetch.fetch_day(session, d, clinic, None) for d in days}
     join = {d: s[-1] for d, s in statements.items()}  # the providers first, then the day
     say(
         f"\nDay schedule, {len(days)} days (today and random weekdays), {args.rounds} rounds."
@@ -447,7 +447,7 @@ def bench_schedule(
                 ("raw sqlite3: both statements", raw_all),
                 (
                     "load_day_in's statements (SQLAlchemy)",
-                    lambda d: schedule._fetch_day(session, d, clinic, None).rows,
+                    lambda d: schedule_fetch.fetch_day(session, d, clinic, None).rows,
                 ),
                 (
                     "load_day_in's Python (rows fetched)",

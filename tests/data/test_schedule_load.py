@@ -27,7 +27,7 @@ from sqlmodel import Session, col, select
 from sqlmodel.sql.sqltypes import UTCDateTime
 
 from frontdesk import clock
-from frontdesk.data import schedule
+from frontdesk.data import schedule_fetch
 from frontdesk.data.appointments import change_status, undo_last
 from frontdesk.data.checkin import CheckInRequest, WalkIn, check_in
 from frontdesk.data.clinic import Clinic as ClinicSettings
@@ -218,15 +218,15 @@ def exactly(value: Any) -> Any:
 def path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """Run each test by the SQLite driver path and by the path other databases take."""
     calls: list[int] = []
-    real = schedule._driver_rows
+    real = schedule_fetch.driver_rows
 
     def spy(*args: Any) -> Any:
         calls.append(1)
         return real(*args)
 
-    monkeypatch.setattr(schedule, "_driver_rows", spy)
+    monkeypatch.setattr(schedule_fetch, "driver_rows", spy)
     if request.param == "statement":
-        monkeypatch.setattr(schedule, "_DRIVER_DIALECTS", frozenset())
+        monkeypatch.setattr(schedule_fetch, "DRIVER_DIALECTS", frozenset())
     yield request.param
     assert bool(calls) == (request.param == "driver"), "the other path ran"
 
@@ -592,8 +592,8 @@ def test_times_are_written_and_read_as_sqlalchemy_does(moment: datetime) -> None
     assert bind is not None
     assert read is not None
     stored = bind(moment)
-    assert schedule._stored(moment) == stored
-    back = schedule._from_text(stored)
+    assert schedule_fetch.stored(moment) == stored
+    back = schedule_fetch.from_text(stored)
     theirs = read(stored)
     assert theirs is not None
     assert back == theirs == moment.astimezone(UTC)  # (an ambiguous hour is never == UTC)
@@ -606,8 +606,8 @@ def test_a_stored_time_with_an_offset_is_read_as_sqlalchemy_does() -> None:
     read = UTCDateTime().dialect_impl(dialect).result_processor(dialect, None)
     assert read is not None
     for text in ("2026-11-24 16:00:00", "2026-11-24T10:00:00-06:00", "2026-11-24 16:00:00.5+00:00"):
-        assert schedule._from_text(text) == read(text)
-        assert schedule._from_text(text).tzinfo is UTC
+        assert schedule_fetch.from_text(text) == read(text)
+        assert schedule_fetch.from_text(text).tzinfo is UTC
 
 
 # --- the statements ---------------------------------------------------------------------
