@@ -200,6 +200,10 @@ def search_in(
     ordered = sorted(rows.values(), key=lambda r: (r.last_key, r.first_key, r.dob))
     if post_filter:
         ordered = [r for r in ordered if _name_matches(post_filter, r.last_key, r.first_key)]
+    if digits.isdigit():
+        # An MRN typed in full comes first, even when it also reads as a birth
+        # date ("061982") and brings everyone born that day along.
+        ordered.sort(key=lambda r: r.mrn != digits)
     region = clinic.phone_region
     return [hit_from(r, _phone(r.phone_mobile or r.phone_home, region)) for r in ordered[:limit]]
 

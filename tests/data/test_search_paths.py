@@ -63,3 +63,21 @@ def test_a_surname_is_found_without_its_particles(clinic: Clinic) -> None:
     assert names(clinic, "berg, an") == ["van der Berg, Ana"]
     assert names(clinic, "leon") == ["Martínez de León, Ana"]
     assert names(clinic, "de la") == ["de la Cruz, Ana"]
+
+
+def test_a_full_mrn_comes_first_even_when_it_reads_as_a_birth_date(clinic: Clinic) -> None:
+    """``000042`` could be a date; ``061982`` is one (6/19/82). The MRN's patient leads."""
+    from frontdesk.data.db import write_session
+    from frontdesk.data.models import Patient
+
+    target = clinic.add_patient("Zimmerman", "Zoe", dob="1/1/1970")
+    for i in range(25):  # more than a page of people born on 6/19/1982, all sorted before Z
+        clinic.add_patient(f"Abbott{chr(97 + i)}", "Al", dob="6/19/1982")
+    with write_session(clinic.engine) as session:
+        patient = session.get(Patient, target)
+        assert patient is not None
+        patient.mrn = "061982"
+        session.add(patient)
+    hits = search(clinic.engine, "061982")
+    assert hits[0].id == target
+    assert len(hits) == 20
