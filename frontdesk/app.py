@@ -52,11 +52,13 @@ class FrontDeskApp(App[None]):
     def on_mount(self) -> None:
         """Show sign-in first; open the database behind it."""
         self.push_screen(SignInScreen())
-        # Only once the first frame is out: loading the database layer in a thread
-        # while that frame is drawn would compete with it for the interpreter.
-        self.call_after_refresh(self._start_backend)
 
-    def _start_backend(self) -> None:
+    def on_ready(self) -> None:
+        """The first frame is on screen: now open the database behind it.
+
+        Loading the database layer in a thread while that frame is drawn would
+        compete with it for the interpreter and delay it.
+        """
         self.run_worker(self._open_backend, thread=True, group="backend", exit_on_error=False)
 
     def _open_backend(self) -> None:
