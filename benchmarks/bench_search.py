@@ -49,7 +49,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -57,6 +56,7 @@ from frontdesk import clock
 from frontdesk.data import schedule, schedule_fetch
 from frontdesk.data.clinic import Clinic, get_clinic_in
 from frontdesk.data.db import make_engine, read_session
+from frontdesk.data.diagnostics import captured_selects
 from frontdesk.data.models import Patient
 from frontdesk.data.schedule import DaySchedule, ScheduleRow, load_day, load_day_in
 from frontdesk.data.search import SEARCH_LIMIT, search, search_in
@@ -138,24 +138,6 @@ def together(figures: list[Figures]) -> Figures:
         [h for f in figures for h in f.sizes],
         [t for f in figures for t in f.cpu_ms],
     )
-
-
-@contextmanager
-def captured(engine: Engine) -> Iterator[list[tuple[str, Any]]]:
-    """The SELECT statements (and their parameters) run on ``engine`` inside the block."""
-    seen: list[tuple[str, Any]] = []
-
-    def listener(
-        _conn: Any, _cursor: Any, statement: str, parameters: Any, _ctx: Any, _many: bool
-    ) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
-            seen.append((statement, parameters))
-
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
 
 
 def show_plans(conn: sqlite3.Connection, statements: list[tuple[str, Any]]) -> None:
@@ -300,7 +282,7 @@ def bench_search(
         if args.explain:
             say("\nQuery plans (EXPLAIN QUERY PLAN) of the fixed examples:")
             for query in FIXED:
-                with captured(engine) as seen:
+                with captured_selects(engine) as seen:
                     run(query)
                 say(f"  {query!r}:")
                 show_plans(conn, seen)
@@ -408,7 +390,7 @@ def bench_schedule(
         statements: dict[date, list[tuple[str, Any]]] = {}
         values: dict[date, list[tuple[Any, ...]]] = {}  # each row's fields, to rebuild it
         for day in days:
-            with captured(engine) as seen:
+            with captured_selects(engine) as seen:
                 fast = load_day_in(session, day, clinic)
             statements[day] = list(seen)
             values[day] = [astuple_shallow(row) for row in fast.rows]

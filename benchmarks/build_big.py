@@ -47,7 +47,8 @@ from frontdesk.data.demo import (
     VISIT_TYPES,
     PatientFactory,
 )
-from frontdesk.data.models import AppointmentType, Provider, Status
+from frontdesk.data.demo_clinic import visit_type_rows
+from frontdesk.data.models import Provider, Status
 from frontdesk.data.staff import create_staff
 from frontdesk.data.validation import name_keys
 
@@ -304,15 +305,7 @@ def build(path: Path, *, patients: int, providers: int, seed: int, workers: int)
             )
             for i in range(providers)
         ]
-        type_rows = [
-            AppointmentType(
-                name=k.name,
-                minutes=k.minutes,
-                prep_instructions=k.prep,
-                is_new_patient=k.is_new_patient,
-            )
-            for k in VISIT_TYPES
-        ]
+        type_rows = visit_type_rows()
         session.add_all([*provider_rows, *type_rows])
         session.flush()
         provider_ids = [p.id for p in provider_rows if p.id is not None]

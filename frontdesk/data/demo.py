@@ -45,10 +45,11 @@ from frontdesk.data.clinic import create_settings, parse_timezone
 from frontdesk.data.db import write_session
 from frontdesk.data.demo_clinic import PROVIDERS as PROVIDERS
 from frontdesk.data.demo_clinic import VISIT_TYPES as VISIT_TYPES
+from frontdesk.data.demo_clinic import visit_type_rows
 from frontdesk.data.demo_patients import PatientFactory as PatientFactory
 from frontdesk.data.demo_schedule import book_appointments
 from frontdesk.data.errors import SetupError
-from frontdesk.data.models import AppointmentType, ClinicSettings, Patient, Provider, Role
+from frontdesk.data.models import ClinicSettings, Patient, Provider, Role
 from frontdesk.data.staff import StaffMember, create_staff
 
 CLINIC_NAME = "Riverside Family Clinic"
@@ -136,15 +137,7 @@ def build_demo(
             Provider(name=p.name, short_name=p.short_name, day_start=p.day_start, day_end=p.day_end)
             for p in PROVIDERS
         ]
-        type_rows = [
-            AppointmentType(
-                name=k.name,
-                minutes=k.minutes,
-                prep_instructions=k.prep,
-                is_new_patient=k.is_new_patient,
-            )
-            for k in VISIT_TYPES
-        ]
+        type_rows = visit_type_rows()
         session.add_all([*provider_rows, *type_rows])
         session.flush()
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import time
 
+from frontdesk.data.models import AppointmentType
+
 
 @dataclass(frozen=True)
 class DemoProvider:
@@ -95,3 +97,16 @@ VISIT_TYPES: tuple[DemoVisitType, ...] = (
         ages=(12, 200),
     ),
 )
+
+
+def visit_type_rows() -> list[AppointmentType]:
+    """The demo's visit types as new table rows."""
+    return [
+        AppointmentType(
+            name=k.name,
+            minutes=k.minutes,
+            prep_instructions=k.prep,
+            is_new_patient=k.is_new_patient,
+        )
+        for k in VISIT_TYPES
+    ]

@@ -20,9 +20,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from sqlalchemy import event
 from sqlalchemy.dialects import sqlite
-from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 from sqlmodel.sql.sqltypes import UTCDateTime
 
@@ -33,6 +31,7 @@ from frontdesk.data.checkin import CheckInRequest, WalkIn, check_in
 from frontdesk.data.clinic import Clinic as ClinicSettings
 from frontdesk.data.clinic import get_clinic_in
 from frontdesk.data.db import read_session, write_session
+from frontdesk.data.diagnostics import captured_selects, query_plan
 from frontdesk.data.models import (
     Appointment,
     AppointmentEvent,
@@ -613,45 +612,16 @@ def test_a_stored_time_with_an_offset_is_read_as_sqlalchemy_does() -> None:
 # --- the statements ---------------------------------------------------------------------
 
 
-@contextmanager
-def captured(engine: Engine) -> Iterator[list[tuple[str, Any]]]:
-    seen: list[tuple[str, Any]] = []
-
-    def listener(
-        _conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool
-    ) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
-            seen.append((statement, parameters))
-
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-
-
-def plan(engine: Engine, statement: str, parameters: Any) -> list[str]:
-    raw = engine.raw_connection()
-    try:
-        cursor = raw.cursor()
-        cursor.execute("EXPLAIN QUERY PLAN " + statement, parameters)
-        lines = [str(row[3]) for row in cursor.fetchall()]
-        cursor.close()
-        return lines
-    finally:
-        raw.close()
-
-
 @pytest.mark.parametrize("only_one_provider", [False, True])
 def test_a_day_is_two_index_searches(varied: Clinic, path: str, only_one_provider: bool) -> None:
     provider_id = varied.provider_id if only_one_provider else None
     with read_session(varied.engine) as session:
         settings = get_clinic_in(session)
-        with captured(varied.engine) as statements:
+        with captured_selects(varied.engine) as statements:
             load_day_in(session, TODAY, settings, provider_id)
     # the providers and the day's join; nothing per row
     assert len(statements) == 2, [s for s, _ in statements]
-    day_plan = plan(varied.engine, *statements[1])
+    day_plan = query_plan(varied.engine, *statements[1])
     assert any(
         line.startswith("SEARCH appointment USING INDEX ix_appointment_start (start_at>? AND")
         for line in day_plan
@@ -660,5 +630,5 @@ def test_a_day_is_two_index_searches(varied: Clinic, path: str, only_one_provide
     assert any("ix_appointment_event_appointment_id" in line for line in day_plan), day_plan
     # already in order by the index: no sort, and no scans
     assert not [line for line in day_plan if "TEMP B-TREE" in line or "SCAN" in line], day_plan
-    provider_plan = plan(varied.engine, *statements[0])
+    provider_plan = query_plan(varied.engine, *statements[0])
     assert all("appointment" not in line for line in provider_plan), (path, provider_plan)

@@ -6,19 +6,18 @@ and explained by SQLite with the same parameters.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from functools import partial
 from typing import Any
 
 import pytest
-from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from frontdesk.data.appointments import change_status
 from frontdesk.data.checkin import CheckInRequest, check_in
 from frontdesk.data.clinic import get_clinic_in
 from frontdesk.data.db import read_session
+from frontdesk.data.diagnostics import captured_selects, query_plan
 from frontdesk.data.models import Status
 from frontdesk.data.schedule import load_day_in, visit_times_in
 from frontdesk.data.search import search_in
@@ -30,42 +29,11 @@ pytestmark = pytest.mark.usefixtures("fast_hashing")
 Statement = tuple[str, Any]
 
 
-@contextmanager
-def captured(engine: Engine) -> Iterator[list[Statement]]:
-    """Every SQL statement (with its parameters) run on ``engine`` inside the block."""
-    seen: list[Statement] = []
-
-    def listener(
-        _conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool
-    ) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
-            seen.append((statement, parameters))
-
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
-
-
-def plan(engine: Engine, statement: str, parameters: Any) -> list[str]:
-    """SQLite's query plan lines for one statement."""
-    raw = engine.raw_connection()
-    try:
-        cursor = raw.cursor()
-        cursor.execute("EXPLAIN QUERY PLAN " + statement, parameters)
-        lines = [str(row[3]) for row in cursor.fetchall()]
-        cursor.close()
-        return lines
-    finally:
-        raw.close()
-
-
 def plans_of(engine: Engine, action: Callable[[], object]) -> list[list[str]]:
-    with captured(engine) as statements:
+    with captured_selects(engine) as statements:
         action()
     assert statements, "nothing was queried"
-    return [plan(engine, sql, params) for sql, params in statements]
+    return [query_plan(engine, sql, params) for sql, params in statements]
 
 
 @pytest.fixture
