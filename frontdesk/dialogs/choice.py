@@ -22,7 +22,9 @@ class ChoiceDialog(ModalScreen[int | None]):
     ChoiceDialog { align: center middle; }
     ChoiceDialog > Vertical { width: 60; height: auto; max-height: 20; border: round $primary;
                               background: $surface; padding: 0 1; }
-    ChoiceDialog OptionList { height: auto; max-height: 14; border: none; padding: 0; }
+    ChoiceDialog OptionList, ChoiceDialog OptionList:focus {
+        height: auto; max-height: 14; border: none; padding: 0;
+    }
     ChoiceDialog KeyBar { dock: none; }
     """
     BINDINGS = [

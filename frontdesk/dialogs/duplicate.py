@@ -22,7 +22,9 @@ class DuplicateDialog(ModalScreen[PatientHit | bool | None]):
     DuplicateDialog { align: center middle; }
     DuplicateDialog > Vertical { width: 74; height: auto; border: round $warning;
                                  background: $surface; padding: 0 1; }
-    DuplicateDialog OptionList { height: auto; max-height: 10; border: none; }
+    DuplicateDialog OptionList, DuplicateDialog OptionList:focus {
+        height: auto; max-height: 10; border: none;
+    }
     DuplicateDialog KeyBar { dock: none; }
     """
     BINDINGS = [

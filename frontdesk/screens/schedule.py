@@ -192,14 +192,14 @@ class ScheduleScreen(DeskScreen):
         if self.day == self.clinic.today():
             title.append(" (today)")
         title.append(f"   {self.staff.display_name} ({self.staff.role.value})")
-        if self.provider_id is not None and self.schedule is not None:
-            names = dict(self.schedule.providers)
-            title.append(f"   only {names.get(self.provider_id, '?')}")
         self.query_one("#title", Static).update(title)
 
     def _show_counts(self) -> None:
         counts = self.schedule.counts if self.schedule else {}
         parts = [f"{label} {counts[key]}" for label, key in COUNT_ORDER if counts.get(key)]
+        if self.provider_id is not None and self.schedule is not None:
+            name = dict(self.schedule.providers).get(self.provider_id, "?")
+            parts.insert(0, f"{name.upper()} ONLY (p: everyone) ·")
         self.query_one("#counts", Static).update(
             Text("  ".join(parts) if parts else "No appointments")
         )

@@ -51,3 +51,25 @@ async def test_growing_delay_after_repeated_failures(clinic: Clinic) -> None:
         await sign_in(pilot)  # the right password, but too soon
         assert isinstance(app.screen, SignInScreen)
         assert "try again in" in screen_text(app)
+
+
+async def test_provider_filter_and_day_keys(clinic: Clinic) -> None:
+    clinic.book(clinic.add_patient("Okafor-Patient", "Ann"), 10, 30)
+    clinic.book(clinic.add_patient("Patel-Patient", "Bo"), 11, 0, provider_id=clinic.provider2_id)
+    app = make_app(clinic)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await pilot.press("p", "2")  # 0 everyone, 1 Okafor, 2 Patel
+        await settle(pilot)
+        text = screen_text(app)
+        assert "PATEL ONLY" in text
+        assert "Patel-Patient, Bo" in text
+        assert "Okafor-Patient" not in text
+        await pilot.press("p", "0", "right")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Wed 25 Nov 2026" in text
+        assert "PATEL ONLY" not in text
+        await pilot.press("t")
+        await settle(pilot)
+        assert "Okafor-Patient, Ann" in screen_text(app)
