@@ -72,7 +72,7 @@ class FrontDeskApp(App[None]):
                 raise RuntimeError("the database failed its integrity check; call IT")
             clinic = load_clinic(self.engine)
         except Exception as error:  # shown on the sign-in screen, not a traceback
-            log.exception("could not open the database")
+            log.error("could not open the database: %s", type(error).__name__)
             self.backend_error = f"Cannot open the clinic database: {error}"
             self.call_from_thread(self._backend_ready)
             return

@@ -69,8 +69,9 @@ def run_db(
             if not worker.is_cancelled:
                 app.call_from_thread(failed, error)
             return
-        except Exception:
-            log.exception("database call failed")
+        except Exception as error:
+            # The type only: a traceback's SQL parameters could hold patient data.
+            log.error("database call failed: %s", type(error).__name__)
             if not worker.is_cancelled:
                 app.call_from_thread(failed, FrontDeskError(UNEXPECTED))
             return
