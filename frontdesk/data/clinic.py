@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from sqlalchemy.engine import Engine
@@ -99,9 +101,6 @@ def load_clinic(engine: Engine) -> Clinic:
 
 def local_timezone_name() -> str:
     """The machine's IANA timezone: ``TZ``, then ``/etc/localtime``, else ``UTC``."""
-    import os
-    from pathlib import Path
-
     env = os.environ.get("TZ", "").lstrip(":")
     if env and env in available_timezones():
         return env

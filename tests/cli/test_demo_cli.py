@@ -10,7 +10,6 @@ from sqlalchemy import func
 from sqlmodel import select
 from typer.testing import CliRunner
 
-import frontdesk.app
 from frontdesk import clock
 from frontdesk.cli import app
 from frontdesk.data import schema
@@ -29,18 +28,6 @@ MARKER = "Demo-Marker"
 def _chicago(monkeypatch: pytest.MonkeyPatch) -> None:
     """The demo takes the machine's timezone: make it the frozen clock's."""
     monkeypatch.setenv("TZ", "America/Chicago")
-
-
-@pytest.fixture
-def launched(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
-    """Record (target, notice) of every app run instead of starting the app."""
-    calls: list[tuple[str, str]] = []
-
-    def fake_run(target: str, *, notice: str = "") -> None:
-        calls.append((target, notice))
-
-    monkeypatch.setattr(frontdesk.app, "run", fake_run)
-    return calls
 
 
 def account_lines() -> list[str]:

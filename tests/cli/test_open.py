@@ -22,18 +22,6 @@ NEWER = (
 )
 
 
-@pytest.fixture
-def launched(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
-    """Record (target, notice) of every app run instead of starting the app."""
-    calls: list[tuple[str, str]] = []
-
-    def fake_run(target: str, *, notice: str = "") -> None:
-        calls.append((target, notice))
-
-    monkeypatch.setattr(frontdesk.app, "run", fake_run)
-    return calls
-
-
 def migrated(db: Path, revision: str = "head") -> Path:
     """A database file migrated to ``revision`` (``"base"``: the version table only)."""
     engine = make_engine(db)
