@@ -72,7 +72,13 @@ class Clinic:
     new_type_id: int
 
     def add_patient(
-        self, last: str = "Smith", first: str = "Jo", dob: str = "3/14/1990", **extra: object
+        self,
+        last: str = "Smith",
+        first: str = "Jo",
+        dob: str = "3/14/1990",
+        *,
+        balance_cents: int = 0,
+        **extra: object,
     ) -> int:
         """Register a patient (insurance and consent on file) and return the id."""
         fields: dict[str, object] = {
@@ -89,6 +95,7 @@ class Clinic:
                 allow_duplicate=True,
             )
             patient.consent_on_file_on = TODAY - timedelta(days=30)
+            patient.balance_due_cents = balance_cents
             session.add(patient)
             assert patient.id is not None
             return patient.id

@@ -13,10 +13,12 @@ from sqlmodel import Session
 
 from frontdesk import clock
 from frontdesk.data import audit
-from frontdesk.data.db import read_session
-from frontdesk.data.errors import InvalidInput, SetupError
-from frontdesk.data.models import ClinicSettings
+from frontdesk.data.db import read_session, write_session
+from frontdesk.data.errors import InvalidInput, PermissionDenied, SetupError
+from frontdesk.data.models import DEFAULT_DENOMINATIONS, ClinicSettings
+from frontdesk.data.staff import StaffMember
 from frontdesk.data.validation import clean_text
+from frontdesk.money import MAX_CENTS
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,10 @@ class Clinic:
     demographics_stale_days: int
     idle_lock_minutes: int
     is_demo: bool
+    denominations: tuple[int, ...] = tuple(int(d) for d in DEFAULT_DENOMINATIONS.split(","))
+    max_payment_cents: int = 200_000
+    variance_tolerance_cents: int = 100
+    print_command: str = ""
 
     def today(self) -> date:
         """The clinic's business day now."""
@@ -82,7 +88,59 @@ def to_clinic(row: ClinicSettings) -> Clinic:
         demographics_stale_days=row.demographics_stale_days,
         idle_lock_minutes=row.idle_lock_minutes,
         is_demo=row.is_demo,
+        denominations=parse_denominations(row.denominations),
+        max_payment_cents=row.max_payment_cents,
+        variance_tolerance_cents=row.variance_tolerance_cents,
+        print_command=row.print_command,
     )
+
+
+def parse_denominations(text: str) -> tuple[int, ...]:
+    """``"10000,5000,...,1"`` (cents) -> a tuple, largest first, no repeats."""
+    values: set[int] = set()
+    for part in text.replace(" ", "").split(","):
+        if not part.isdigit() or int(part) <= 0:
+            raise InvalidInput(
+                "Denominations are whole cents separated by commas, like 10000,2000,25,1",
+                field="denominations",
+            )
+        values.add(int(part))
+    return tuple(sorted(values, reverse=True))
+
+
+SETTABLE = ("denominations", "max_payment_cents", "variance_tolerance_cents", "print_command")
+
+
+def update_settings(engine: Engine, *, by: StaffMember, **changes: str | int) -> Clinic:
+    """Change desk money settings (a supervisor), audited with before and after."""
+    if not by.is_supervisor:
+        raise PermissionDenied("Only a supervisor can change the clinic's settings")
+    unknown = set(changes) - set(SETTABLE)
+    if unknown:
+        raise InvalidInput(f"Unknown setting: {', '.join(sorted(unknown))}")
+    with write_session(engine) as session:
+        row = session.get(ClinicSettings, 1)
+        if row is None:
+            raise SetupError("This database has no clinic yet: run `frontdesk init`")
+        before = {key: getattr(row, key) for key in changes}
+        for key, value in changes.items():
+            if key == "denominations":
+                value = ",".join(str(d) for d in parse_denominations(str(value)))
+            elif key == "print_command":
+                value = clean_text(str(value), field=key, label="Print command", max_len=200)
+            elif not isinstance(value, int) or value < 0 or value > MAX_CENTS:
+                raise InvalidInput(f"{key} must be cents between 0 and {MAX_CENTS}", field=key)
+            setattr(row, key, value)
+        session.add(row)
+        audit.record(
+            session,
+            staff_id=by.id,
+            action="clinic.settings_changed",
+            entity="clinic_settings",
+            entity_id=row.id,
+            detail={"before": before, "after": {key: getattr(row, key) for key in changes}},
+        )
+        return to_clinic(row)
 
 
 def get_clinic_in(session: Session) -> Clinic:

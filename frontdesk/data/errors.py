@@ -69,3 +69,19 @@ class DatabaseBusy(FrontDeskError):
 
 class SetupError(FrontDeskError):
     """The database is missing, already set up, or cannot be opened."""
+
+
+class DayClosed(FrontDeskError):
+    """The business day is closed: nothing touching it can change."""
+
+
+class DayBlocked(FrontDeskError):
+    """The day cannot close yet; ``blockers`` lists what is unfinished."""
+
+    def __init__(self, message: str, blockers: list[object]) -> None:
+        super().__init__(message)
+        self.blockers = blockers
+
+
+class ApprovalRefused(FrontDeskError):
+    """A supervisor's approval was not given (wrong person, role or password)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Index
+from sqlalchemy import Index, text
 from sqlmodel import Field, SQLModel
 
 
@@ -32,6 +32,35 @@ class Status(StrEnum):
     CANCELLED = "CANCELLED"
 
 
+# US bills and coins in cents, largest first
+DEFAULT_DENOMINATIONS = "10000,5000,2000,1000,500,100,25,10,5,1"
+
+
+class Tender(StrEnum):
+    """How money changed hands; the value is the word shown on screen."""
+
+    CASH = "cash"
+    CHECK = "check"
+    CARD = "card"
+
+
+class PaymentKind(StrEnum):
+    """What a payment is for."""
+
+    COPAY = "copay"
+    PAST_DUE = "past_due"
+    PREPAYMENT = "prepayment"
+    OTHER = "other"
+
+
+class Entry(StrEnum):
+    """A money row is a payment or a reversal of one (never an edit)."""
+
+    PAYMENT = "payment"
+    VOID = "void"
+    REFUND = "refund"
+
+
 class ClinicSettings(SQLModel, table=True):
     """One row: the clinic's name, timezone and desk policies."""
 
@@ -45,6 +74,14 @@ class ClinicSettings(SQLModel, table=True):
     no_show_grace_minutes: int = 15
     demographics_stale_days: int = 365
     idle_lock_minutes: int = 10
+    # added after the first release: the server defaults fill existing rows
+    denominations: str = Field(
+        default=DEFAULT_DENOMINATIONS,
+        sa_column_kwargs={"server_default": DEFAULT_DENOMINATIONS},
+    )
+    max_payment_cents: int = Field(default=200_000, sa_column_kwargs={"server_default": "200000"})
+    variance_tolerance_cents: int = Field(default=100, sa_column_kwargs={"server_default": "100"})
+    print_command: str = Field(default="", sa_column_kwargs={"server_default": text("''")})
     is_demo: bool = False
     created_at: datetime
 
@@ -210,3 +247,117 @@ class AuditEvent(SQLModel, table=True):
     origin: str = ""
     prev_hash: str
     hash: str
+
+
+class DrawerSession(SQLModel, table=True):
+    """A clerk's cash drawer for one business day, opened with a counted float."""
+
+    __tablename__ = "drawer_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    staff_id: int = Field(foreign_key="staff.id", index=True)
+    business_date: date = Field(index=True)
+    opened_at: datetime
+    float_cents: int
+    float_counts: str = "{}"
+
+
+class DrawerCount(SQLModel, table=True):
+    """One blind count of a drawer: what was counted, what was expected, why it differs.
+
+    A drawer may be counted more than once (a recount); the newest count that is
+    accepted (within tolerance, or with a reason) settles it.
+    """
+
+    __tablename__ = "drawer_count"
+
+    id: int | None = Field(default=None, primary_key=True)
+    drawer_id: int = Field(foreign_key="drawer_session.id", index=True)
+    business_date: date
+    counted_at: datetime
+    counted_by: int = Field(foreign_key="staff.id")
+    counts: str = "{}"
+    cash_counted_cents: int
+    cash_expected_cents: int
+    check_count_counted: int
+    check_count_expected: int
+    check_counted_cents: int
+    check_expected_cents: int
+    card_counted_cents: int
+    card_expected_cents: int
+    reason: str = ""
+    accepted: bool
+
+
+class Payment(SQLModel, table=True):
+    """Insert-only money row: a payment, or a void/refund pointing at one.
+
+    ``amount_cents`` is always positive; a reversal's ``entry`` says it takes
+    money back. Every row has the next receipt number, gap-free.
+    """
+
+    __tablename__ = "payment"
+
+    id: int | None = Field(default=None, primary_key=True)
+    receipt_no: int = Field(unique=True)
+    entry: str = Entry.PAYMENT.value
+    business_date: date = Field(index=True)
+    at: datetime
+    drawer_id: int = Field(foreign_key="drawer_session.id", index=True)
+    staff_id: int = Field(foreign_key="staff.id")
+    patient_id: int = Field(foreign_key="patient.id", index=True)
+    appointment_id: int | None = Field(default=None, foreign_key="appointment.id", index=True)
+    kind: str
+    tender: str
+    amount_cents: int
+    tendered_cents: int = 0
+    change_cents: int = 0
+    check_number: str = ""
+    card_last4: str = ""
+    card_auth: str = ""
+    reverses_id: int | None = Field(default=None, foreign_key="payment.id", index=True)
+    reason: str = ""
+    approved_by: int | None = Field(default=None, foreign_key="staff.id")
+    receipt_text: str = ""
+
+
+class BillingFlag(SQLModel, table=True):
+    """A balance handed to billing with a note; listed at close."""
+
+    __tablename__ = "billing_flag"
+
+    id: int | None = Field(default=None, primary_key=True)
+    patient_id: int = Field(foreign_key="patient.id", index=True)
+    business_date: date = Field(index=True)
+    at: datetime
+    staff_id: int = Field(foreign_key="staff.id")
+    note: str
+
+
+class DayClose(SQLModel, table=True):
+    """A closed business day: its UTC bounds, who closed it and the stored report."""
+
+    __tablename__ = "day_close"
+
+    id: int | None = Field(default=None, primary_key=True)
+    business_date: date = Field(index=True)
+    start_at: datetime
+    end_at: datetime
+    closed_at: datetime
+    closed_by: int = Field(foreign_key="staff.id")
+    forced: bool = False
+    reason: str = ""
+    report: str = "{}"
+
+
+class DayReopen(SQLModel, table=True):
+    """A closed day opened again by a second supervisor; the close row stays."""
+
+    __tablename__ = "day_reopen"
+
+    id: int | None = Field(default=None, primary_key=True)
+    close_id: int = Field(foreign_key="day_close.id", unique=True)
+    business_date: date
+    at: datetime
+    staff_id: int = Field(foreign_key="staff.id")
+    reason: str

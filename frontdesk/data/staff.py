@@ -120,7 +120,9 @@ def _counter(session: Session, key: str, account: Staff | None) -> Staff | SignI
     return row if row is not None else SignInThrottle(username_key=key)
 
 
-def sign_in(engine: Engine, username: str, password: str) -> StaffMember:
+def sign_in(
+    engine: Engine, username: str, password: str, *, purpose: str = "signin"
+) -> StaffMember:
     """Check a username and password; the answer never says which was wrong.
 
     Failures are counted in the database per username: after three, each
@@ -129,7 +131,8 @@ def sign_in(engine: Engine, username: str, password: str) -> StaffMember:
     account are counted and slowed the same way (and cost the same hash check),
     so no answer reveals whether an account exists. Every failure and refusal
     is audited; the typed text of an unknown name is not stored (it may be a
-    password typed in the wrong box).
+    password typed in the wrong box). ``purpose`` names the audit action, so a
+    supervisor's approval ("approval") is told apart from a sign-in.
     """
     key = username_key(username)
     now = clock.now()
@@ -144,7 +147,7 @@ def sign_in(engine: Engine, username: str, password: str) -> StaffMember:
             audit.record(
                 session,
                 staff_id=staff_id,
-                action="signin.refused",
+                action=f"{purpose}.refused",
                 entity="staff",
                 entity_id=staff_id,
                 detail={"reason": reason},
@@ -178,7 +181,7 @@ def sign_in(engine: Engine, username: str, password: str) -> StaffMember:
             audit.record(
                 session,
                 staff_id=staff_id,
-                action="signin.failed",
+                action=f"{purpose}.failed",
                 entity="staff",
                 entity_id=staff_id,
                 detail={
@@ -203,7 +206,7 @@ def sign_in(engine: Engine, username: str, password: str) -> StaffMember:
         account.next_attempt_at = None
         session.add(account)
         audit.record(
-            session, staff_id=account.id, action="signin", entity="staff", entity_id=account.id
+            session, staff_id=account.id, action=purpose, entity="staff", entity_id=account.id
         )
         return to_member(account)
 
