@@ -16,6 +16,7 @@ from sqlmodel import Session, col, select
 from frontdesk import clock
 from frontdesk.data import audit
 from frontdesk.data.clinic import Clinic, get_clinic_in
+from frontdesk.data.days import refuse_if_instant_closed
 from frontdesk.data.db import write_session
 from frontdesk.data.errors import AppointmentNotFound, InvalidInput, TransitionRefused
 from frontdesk.data.models import Appointment, AppointmentEvent, Staff, Status
@@ -57,7 +58,14 @@ def local_day(appt: Appointment, clinic: Clinic) -> datetime:
 
 
 def load_for_update(session: Session, appointment_id: int) -> Appointment:
-    """The appointment row inside a write transaction."""
+    """The appointment row inside a write transaction (refused if its day is closed)."""
+    appt = load(session, appointment_id)
+    refuse_if_instant_closed(session, appt.start_at)
+    return appt
+
+
+def load(session: Session, appointment_id: int) -> Appointment:
+    """The appointment row, for reading."""
     appt = session.get(Appointment, appointment_id)
     if appt is None:
         raise AppointmentNotFound("That appointment is no longer on the schedule")

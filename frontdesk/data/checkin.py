@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from frontdesk import clock
 from frontdesk.data import audit
-from frontdesk.data.appointments import apply_status, check_transition, load_for_update
+from frontdesk.data.appointments import apply_status, check_transition, load, load_for_update
 from frontdesk.data.clinic import Clinic, get_clinic_in
 from frontdesk.data.db import read_session, write_session
 from frontdesk.data.errors import InvalidInput, PatientNotFound, TransitionRefused
@@ -142,7 +142,7 @@ def view_for_appointment(engine: Engine, appointment_id: int) -> CheckInView:
     """The check-in view of a booked appointment."""
     with read_session(engine) as session:
         clinic = get_clinic_in(session)
-        appt = load_for_update(session, appointment_id)
+        appt = load(session, appointment_id)
         patient = session.get(Patient, appt.patient_id)
         provider = session.get(Provider, appt.provider_id)
         kind = session.get(AppointmentType, appt.type_id)

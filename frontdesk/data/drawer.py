@@ -373,12 +373,16 @@ _UNCOUNTED = text(
 
 def drawers_of_day(session: Session, day: date) -> list[Drawer]:
     """Every drawer opened on ``day``."""
-    return [get_drawer(session, int(i)) for i in session.execute(_DAY_DRAWERS, {"day": day})]
+    return [
+        get_drawer(session, int(i)) for i in session.execute(_DAY_DRAWERS, {"day": day}).scalars()
+    ]
 
 
 def uncounted_drawers(session: Session, day: date) -> list[Drawer]:
     """Drawers of ``day`` (or left open from before it) with no accepted count."""
-    return [get_drawer(session, int(i)) for i in session.execute(_UNCOUNTED, {"day": day})]
+    return [
+        get_drawer(session, int(i)) for i in session.execute(_UNCOUNTED, {"day": day}).scalars()
+    ]
 
 
 def uncounted(engine: Engine, day: date) -> list[Drawer]:
