@@ -46,6 +46,7 @@ from frontdesk.data.db import write_session
 from frontdesk.data.demo_clinic import PROVIDERS as PROVIDERS
 from frontdesk.data.demo_clinic import VISIT_TYPES as VISIT_TYPES
 from frontdesk.data.demo_clinic import visit_type_rows
+from frontdesk.data.demo_money import seed_drawer
 from frontdesk.data.demo_patients import PatientFactory as PatientFactory
 from frontdesk.data.demo_schedule import book_appointments
 from frontdesk.data.errors import SetupError
@@ -155,6 +156,15 @@ def build_demo(
             members=members,
         )
 
+        payments = seed_drawer(
+            session,
+            clinic_name=CLINIC_NAME,
+            zone=zone,
+            now=now,
+            appointments=appointments,
+            clerk=members["desk"],
+            rng=random.Random(seed + 1),
+        )
         today_start, today_end = clock.day_bounds(today, zone)
         summary = DemoSummary(
             clinic_name=CLINIC_NAME,
@@ -177,6 +187,7 @@ def build_demo(
                 "appointments": summary.appointments_total,
                 "appointments_today": summary.appointments_today,
                 "providers": summary.providers,
+                "payments": payments,
             },
         )
         return summary

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
@@ -18,6 +19,7 @@ from frontdesk.data import schema
 from frontdesk.data.audit import verify_chain
 from frontdesk.data.db import make_engine, read_session
 from frontdesk.data.demo import DEMO_ACCOUNTS, DemoSummary, build_demo
+from frontdesk.data.drawer import expected, open_drawer_of
 from frontdesk.data.errors import SetupError
 from frontdesk.data.models import (
     Appointment,
@@ -326,3 +328,30 @@ def test_default_size_has_the_variety_of_a_real_register(db_path: Path) -> None:
     assert max(ages) > 85
     languages = {p.preferred_language for p in patients if p.interpreter_needed}
     assert {"es", "vi", "zh", "ar", "pl", "so"} <= languages
+
+
+def test_the_demo_drawer_holds_this_mornings_copays(demo: tuple[Engine, DemoSummary]) -> None:
+    engine, _ = demo
+    with read_session(engine) as session:
+        numbers = list(
+            session.execute(text("SELECT receipt_no FROM payment ORDER BY receipt_no")).scalars()
+        )
+        latest = session.execute(text("SELECT MAX(at) FROM payment")).scalar()
+        desk = session.execute(text("SELECT id FROM staff WHERE username = 'desk'")).scalar()
+        drawer = open_drawer_of(session, int(desk or 0))
+        assert drawer is not None
+        figures = expected(session, drawer.id)
+        taken = session.execute(
+            text("SELECT SUM(amount_cents) FROM payment WHERE tender = 'cash'")
+        ).scalar()
+        unpaid_arrivals = session.execute(
+            text(
+                "SELECT COUNT(*) FROM payment p JOIN appointment a ON a.id = p.appointment_id "
+                "WHERE a.status IN ('BOOKED', 'CANCELLED', 'NO-SHOW')"
+            )
+        ).scalar()
+    assert numbers == list(range(1, len(numbers) + 1))
+    assert len(numbers) >= 3
+    assert str(latest) < NOW.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")  # none in the future
+    assert figures.cash_cents == drawer.float_cents + int(taken or 0)
+    assert unpaid_arrivals == 0  # only patients who came paid
