@@ -1,6 +1,8 @@
-"""The command line: set-up (init, demo) and opening the app.
+"""The command line: set-up (init, demo), opening the app, and the supervisor's
+commands (close-day, reopen-day, settings: see :mod:`frontdesk.cli_closeday`).
 
-Every command calls the same data-layer functions the app uses.
+Every command calls the same data-layer functions the app uses. ``--db`` may be
+given before the command (``frontdesk --db X close-day``) or after it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Annotated
 import typer
 
 from frontdesk import __version__
+from frontdesk.cli_closeday import register, root_db
 from frontdesk.config import default_demo_path, resolve_db, secure_file, sqlite_file
 
 app = typer.Typer(
@@ -82,6 +85,7 @@ def _read_password(from_stdin: bool) -> str | None:
 
 @app.command()
 def init(
+    ctx: typer.Context,
     db: DbOption = None,
     clinic: Annotated[str | None, typer.Option(help="Clinic name.")] = None,
     timezone: Annotated[
@@ -105,7 +109,7 @@ def init(
     from frontdesk.data.staff import check_password, create_staff
     from frontdesk.data.validation import clean_text
 
-    target = resolve_db(db)
+    target = resolve_db(db or root_db(ctx))
     if _exists(target):
         raise _fail(
             f"A database already exists at {target}; init never touches an existing one.\n"
@@ -174,13 +178,14 @@ def init(
     print(f"Created {name} at {target} (timezone {zone}).")
     print(
         f"Sign in as {username}. Open the app with: frontdesk --db {target}"
-        if db
+        if db or root_db(ctx)
         else f"Sign in as {username}. Open the app with: frontdesk"
     )
 
 
 @app.command()
 def demo(
+    ctx: typer.Context,
     db: Annotated[Path | None, typer.Option("--db", help="Where to keep the demo clinic.")] = None,
     reset: Annotated[
         bool, typer.Option("--reset", help="Throw away and rebuild the demo.")
@@ -199,7 +204,8 @@ def demo(
     from frontdesk.data.errors import SetupError
     from frontdesk.launch import open_app
 
-    path = (db or default_demo_path()).expanduser()
+    given = root_db(ctx)
+    path = (db or (Path(given) if given else None) or default_demo_path()).expanduser()
     if path.exists() and path.stat().st_size > 0:  # checked before --reset deletes anything
         engine = make_engine(path)
         try:
@@ -233,3 +239,6 @@ def demo(
         print(f"  {account.username:<8} password {account.password:<14} ({account.role.value})")
     if not no_launch:
         raise typer.Exit(open_app(str(path)))
+
+
+register(app)

@@ -146,7 +146,8 @@ def report_renderable(report: Report) -> RenderableType:
         )
     )
     if report["billing"] or report["warnings"]:
-        hand = Text("\nHanded on", style="bold")
+        hand = Text("\n")
+        hand.append("Handed on", style="bold")
         for b in report["billing"]:
             hand.append(f"\n  billing: {b['patient']} MRN {b['mrn']}: {b['note']} ({b['by']})")
         for warning in report["warnings"]:

@@ -150,7 +150,17 @@ def preview_report(engine: Engine, day: date) -> Report:
     """The report as it would be if the day closed now (nothing is written)."""
     with read_session(engine) as session:
         clinic = get_clinic_in(session)
-        return build_report(session, clinic, day, closed_by="", forced=False, reason="")
+        status = day_status(session, clinic, day)
+        return build_report(
+            session,
+            clinic,
+            day,
+            closed_by="",
+            forced=False,
+            reason="",
+            overridden=[b.text for b in status.blockers],
+            warnings=list(status.warnings),
+        )
 
 
 def _require_supervisor(by: StaffMember, what: str) -> None:

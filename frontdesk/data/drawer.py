@@ -106,7 +106,8 @@ def parse_count(value: str | int, *, field: str, label: str) -> int:
             return 0
         if raw.startswith("-"):
             raise InvalidInput(f"{label}: a count cannot be negative", field=field)
-        if not raw.isdigit():
+        # ASCII digits only: str.isdigit() also accepts "²" and "①", which int() refuses
+        if not (raw.isascii() and raw.isdigit()):
             raise InvalidInput(f"{label}: enter a whole number, like 3", field=field)
         if len(raw) > 6:
             raise InvalidInput(f"{label}: {raw} is more than a drawer holds", field=field)
@@ -293,7 +294,10 @@ def count_drawer(
             raise PermissionDenied("Only the drawer's clerk or a supervisor can count it")
         if drawer.counted:
             raise InvalidInput(f"Drawer {drawer_id} is already counted")
-        refuse_if_closed(session, drawer.business_date)
+        # A count belongs to the day it is made: a drawer left uncounted when its
+        # day was force-closed can still be counted (and settled) afterwards.
+        counted_on = clinic.today()
+        refuse_if_closed(session, counted_on)
         cash_counts = parse_counts(count.cash, clinic.denominations)
         checks = parse_count(count.check_count, field="check-count", label="Checks")
         check_cents = _amount(count.check_total, field="check-total", label="Check total")
@@ -319,7 +323,7 @@ def count_drawer(
         accepted = not off or bool(reason)
         row = DrawerCount(
             drawer_id=drawer_id,
-            business_date=drawer.business_date,
+            business_date=counted_on,
             counted_at=clock.now(),
             counted_by=by.id,
             counts=_counts_json(cash_counts),

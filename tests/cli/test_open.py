@@ -259,6 +259,12 @@ def test_help_lists_every_command(launched: list[tuple[str, str]]) -> None:
     result = CliRunner().invoke(app, ["--help"])
 
     assert result.exit_code == 0, result.output
-    assert sorted(section(result.stdout, "Commands:")) == ["demo", "init"]
+    assert sorted(section(result.stdout, "Commands:")) == [
+        "close-day",
+        "demo",
+        "init",
+        "reopen-day",
+        "settings",
+    ]
     assert section(result.stdout, "Options:") == ["--db", "--version", "--help"]
     assert launched == []

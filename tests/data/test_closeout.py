@@ -18,7 +18,7 @@ from frontdesk.data.errors import DayBlocked, DayClosed, InvalidInput, Permissio
 from frontdesk.data.models import Entry, PaymentKind, Role, Status, Tender
 from frontdesk.data.payments import PaymentRequest, take_payment
 from frontdesk.data.reversals import ReversalRequest, reverse
-from frontdesk.data.staff import StaffMember, create_staff, to_member
+from frontdesk.data.staff import StaffMember, create_staff
 from tests.conftest import PASSWORD, TODAY, Clinic
 
 pytestmark = pytest.mark.usefixtures("fast_hashing")
@@ -28,10 +28,9 @@ FLOAT = {2000: "5"}  # $100
 
 def _second_supervisor(clinic: Clinic) -> StaffMember:
     with write_session(clinic.engine) as session:
-        row = create_staff(
+        return create_staff(
             session, username="kim", password=PASSWORD, display_name="Kim", role=Role.SUPERVISOR
         )
-        return to_member(row)
 
 
 def _finished_day(clinic: Clinic) -> dict[str, int]:
@@ -251,3 +250,16 @@ def test_reopen_needs_another_supervisor(clinic: Clinic) -> None:
 def test_a_future_day_cannot_close(clinic: Clinic) -> None:
     with pytest.raises(InvalidInput, match="has not happened"):
         close_day(clinic.engine, TODAY + timedelta(days=1), by=clinic.supervisor)
+
+
+def test_a_drawer_left_open_by_a_forced_close_can_be_counted_the_next_day(
+    clinic: Clinic,
+) -> None:
+    drawer = open_drawer(clinic.engine, staff=clinic.desk, counts=FLOAT)
+    close_day(clinic.engine, TODAY, by=clinic.supervisor, force_reason="drawer key lost")
+    clock.advance(timedelta(days=1))
+    tomorrow = TODAY + timedelta(days=1)
+    assert [b.kind for b in status_of(clinic.engine, tomorrow).blockers] == ["drawer"]
+    count_drawer(clinic.engine, drawer.id, BlindCount(cash=FLOAT), by=clinic.supervisor)
+    assert status_of(clinic.engine, tomorrow).blockers == ()
+    open_drawer(clinic.engine, staff=clinic.desk, counts=FLOAT)  # the clerk can start again
