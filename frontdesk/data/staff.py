@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
@@ -26,7 +27,12 @@ LOCK_AFTER = 10
 MIN_PASSWORD = 8
 
 _hasher = PasswordHasher()  # argon2id with the library's current defaults
-_DUMMY_HASH = _hasher.hash("not a password of anyone")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to verify against for unknown names (made on first need: it costs ~0.15 s)."""
+    return _hasher.hash("not a password of anyone")
 
 
 @dataclass(frozen=True)
@@ -157,7 +163,7 @@ def sign_in(
 
         if counter.locked:
             with contextlib.suppress(VerificationError):
-                _hasher.verify(_DUMMY_HASH, password)
+                _hasher.verify(_dummy_hash(), password)
             refuse(
                 "locked",
                 SignInThrottled(
@@ -168,7 +174,7 @@ def sign_in(
             wait = int((counter.next_attempt_at - now).total_seconds()) + 1
             refuse("too soon", SignInThrottled(f"Too many attempts: try again in {wait} s", wait))
         try:
-            _hasher.verify(account.password_hash if account else _DUMMY_HASH, password)
+            _hasher.verify(account.password_hash if account else _dummy_hash(), password)
             ok = account is not None
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             ok = False
