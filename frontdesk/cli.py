@@ -1,5 +1,6 @@
 """The command line: set-up (init, demo), opening the app, and the supervisor's
-commands (close-day, reopen-day, settings: see :mod:`frontdesk.cli_closeday`).
+commands (close-day, reopen-day: see :mod:`frontdesk.cli_closeday`; settings: see
+:mod:`frontdesk.cli_settings`).
 
 Every command calls the same data-layer functions the app uses. ``--db`` may be
 given before the command (``frontdesk --db X close-day``) or after it.
@@ -15,7 +16,9 @@ from typing import Annotated
 import typer
 
 from frontdesk import __version__
-from frontdesk.cli_closeday import register, root_db
+from frontdesk.cli_closeday import close_day_command, reopen_day_command
+from frontdesk.cli_common import root_db
+from frontdesk.cli_settings import settings_command
 from frontdesk.config import default_demo_path, resolve_db, secure_file, sqlite_file
 
 app = typer.Typer(
@@ -241,4 +244,6 @@ def demo(
         raise typer.Exit(open_app(str(path)))
 
 
-register(app)
+app.command("close-day")(close_day_command)
+app.command("reopen-day")(reopen_day_command)
+app.command("settings")(settings_command)

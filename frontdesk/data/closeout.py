@@ -40,6 +40,7 @@ class Blocker:
 
     kind: str  # "visit" or "drawer"
     text: str
+    drawer_id: int | None = None  # for a drawer not counted
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,9 @@ def day_status(session: Session, clinic: Clinic, day: date) -> DayStatus:
             text("SELECT COUNT(*) FROM drawer_count WHERE drawer_id = :id"), {"id": drawer.id}
         ).scalar()
         state = "count differs: recount or give a reason" if tried else "not counted"
-        blockers.append(Blocker("drawer", f"Drawer {drawer.id} ({drawer.clerk}): {state}"))
+        blockers.append(
+            Blocker("drawer", f"Drawer {drawer.id} ({drawer.clerk}): {state}", drawer.id)
+        )
     warnings: list[str] = []
     for row in session.execute(_UNPAID_COPAYS, {"start": start, "end": end}):
         if int(row[4]) > 0:

@@ -14,7 +14,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from typer.testing import CliRunner, Result
 
-import frontdesk.cli_closeday
+import frontdesk.cli_common
 from frontdesk import clock
 from frontdesk.cli import app
 from frontdesk.data.clinic import load_clinic
@@ -508,7 +508,7 @@ def test_db_before_the_command_is_honoured(clinic: Clinic) -> None:
 
 @pytest.fixture
 def terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(frontdesk.cli_closeday, "_is_terminal", lambda: True)
+    monkeypatch.setattr(frontdesk.cli_common, "is_terminal", lambda: True)
 
 
 def keyed(cash: dict[int, str], checks: str = "0", card: str = "40") -> list[str]:
