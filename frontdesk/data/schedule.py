@@ -252,7 +252,7 @@ def _build(
                 forms_needed,
                 not eligibility_checked
                 and (eligibility_verified_on is None or calendar(eligibility_verified_on) != day),
-                balance_due_cents + copay_due_cents,
+                max(balance_due_cents, 0) + max(copay_due_cents, 0),  # still owed
                 None if arrived_at is None else moment(arrived_at),
                 now,
             )

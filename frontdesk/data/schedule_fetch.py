@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, NamedTuple, cast
 
-from sqlalchemy import Select, and_, bindparam, case, select
+from sqlalchemy import Select, and_, bindparam, case, func, select
 from sqlalchemy.engine import Connection, Dialect
 from sqlmodel import Session, col
 
@@ -24,7 +24,10 @@ from frontdesk.data.models import (
     Appointment,
     AppointmentEvent,
     AppointmentType,
+    Entry,
     Patient,
+    Payment,
+    PaymentKind,
     Provider,
     Status,
 )
@@ -45,6 +48,31 @@ _ARRIVED_AT = (
     .scalar_subquery()
 )
 
+# What the desk has taken (net of voids and refunds) on a visit's copay and on the
+# patient's past-due balance: the schedule's "$" flag shows only what is still owed.
+_SIGNED = case(
+    (col(Payment.entry) == Entry.PAYMENT.value, col(Payment.amount_cents)),
+    else_=-col(Payment.amount_cents),
+)
+_COPAY_PAID = (
+    select(func.coalesce(func.sum(_SIGNED), 0))
+    .where(
+        col(Payment.appointment_id) == col(Appointment.id),
+        col(Payment.kind) == PaymentKind.COPAY.value,
+    )
+    .correlate(Appointment)
+    .scalar_subquery()
+)
+_BALANCE_PAID = (
+    select(func.coalesce(func.sum(_SIGNED), 0))
+    .where(
+        col(Payment.patient_id) == col(Patient.id),
+        col(Payment.kind) == PaymentKind.PAST_DUE.value,
+    )
+    .correlate(Patient)
+    .scalar_subquery()
+)
+
 # The order of these columns is the order the builder unpacks them in.
 _DAY_COLUMNS: tuple[Any, ...] = (
     col(Appointment.id),
@@ -55,7 +83,7 @@ _DAY_COLUMNS: tuple[Any, ...] = (
     col(Appointment.walk_in),
     col(Appointment.forms_needed),
     col(Appointment.eligibility_checked),
-    col(Appointment.copay_due_cents),
+    col(Appointment.copay_due_cents) - _COPAY_PAID,
     col(Appointment.version),
     col(Patient.id),
     col(Patient.last_name),
@@ -66,7 +94,7 @@ _DAY_COLUMNS: tuple[Any, ...] = (
     col(Patient.interpreter_needed),
     col(Patient.preferred_language),
     col(Patient.eligibility_verified_on),
-    col(Patient.balance_due_cents),
+    col(Patient.balance_due_cents) - _BALANCE_PAID,
     col(AppointmentType.name),
     case((col(Appointment.status) == Status.ARRIVED.value, _ARRIVED_AT)),
 )

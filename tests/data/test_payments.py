@@ -157,3 +157,29 @@ def test_money_rows_refuse_update_and_delete(clinic: Clinic) -> None:
         with pytest.raises(sqlite3.IntegrityError, match="insert-only"):
             raw.execute(sql)
     raw.close()
+
+
+def test_the_schedule_flag_shows_only_what_is_still_owed(clinic: Clinic) -> None:
+    from frontdesk.data.schedule import load_day
+
+    patient = clinic.add_patient(balance_cents=4000)
+    appt = clinic.book(patient, 11, copay_due_cents=2500)
+
+    def flag() -> tuple[str, ...]:
+        (row,) = [r for r in load_day(clinic.engine).rows if r.appointment_id == appt]
+        return tuple(f for f in row.flags if f.startswith("$"))
+
+    assert flag() == ("$65",)
+    open_drawer(clinic.engine, staff=clinic.desk, counts=FLOAT)
+    take_payment(
+        clinic.engine,
+        PaymentRequest(patient_id=patient, appointment_id=appt, amount="25"),
+        staff=clinic.desk,
+    )
+    assert flag() == ("$40",)
+    take_payment(
+        clinic.engine,
+        PaymentRequest(patient_id=patient, amount="40", kind=PaymentKind.PAST_DUE),
+        staff=clinic.desk,
+    )
+    assert flag() == ()
