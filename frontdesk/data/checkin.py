@@ -28,6 +28,7 @@ from frontdesk.data.models import (
     Status,
 )
 from frontdesk.data.patients import display_name
+from frontdesk.data.payments import balance_owed, copay_owed
 from frontdesk.data.staff import StaffMember
 from frontdesk.data.validation import format_phone
 from frontdesk.money import MAX_CENTS, format_cents
@@ -61,6 +62,7 @@ class CheckInView:
     status: Status | None
     copay_due_cents: int
     items: tuple[ChecklistItem, ...] = ()
+    copay_owed_cents: int = 0  # the copay less what the desk has taken on this visit
     identity_verified: bool = False
 
 
@@ -75,9 +77,17 @@ def _months(days: int) -> str:
 
 
 def checklist(
-    patient: Patient, appt: Appointment | None, clinic: Clinic
+    patient: Patient,
+    appt: Appointment | None,
+    clinic: Clinic,
+    balance_owed_cents: int | None = None,
 ) -> tuple[ChecklistItem, ...]:
-    """What is stale or missing for this visit, in the order a clerk asks about it."""
+    """What is stale or missing for this visit, in the order a clerk asks about it.
+
+    ``balance_owed_cents`` is the past-due balance less what the desk has taken
+    on it (:func:`frontdesk.data.payments.balance_owed`); without it, the
+    balance billing reported.
+    """
     today = clinic.today()
     items: list[ChecklistItem] = []
     confirmed = patient.demographics_confirmed_on
@@ -104,12 +114,9 @@ def checklist(
     if patient.interpreter_needed:
         lang = language_name(patient.preferred_language) or "?"
         items.append(ChecklistItem("interpreter", f"Interpreter: {lang}", "i", "arranged"))
-    if patient.balance_due_cents > 0:
-        items.append(
-            ChecklistItem(
-                "balance", f"Balance due {format_cents(patient.balance_due_cents)}", "b", "noted"
-            )
-        )
+    owed = patient.balance_due_cents if balance_owed_cents is None else balance_owed_cents
+    if owed > 0:
+        items.append(ChecklistItem("balance", f"Balance due {format_cents(owed)}", "b", "noted"))
     return tuple(items)
 
 
@@ -133,7 +140,8 @@ def _view(
         heading=heading,
         status=Status(appt.status) if appt else None,
         copay_due_cents=appt.copay_due_cents if appt else 0,
-        items=checklist(patient, appt, clinic),
+        copay_owed_cents=copay_owed(session, appt) if appt else 0,
+        items=checklist(patient, appt, clinic, balance_owed(session, patient)),
         identity_verified=bool(appt and appt.identity_verified_at),
     )
 
@@ -232,7 +240,8 @@ def check_in(engine: Engine, request: CheckInRequest, *, staff: StaffMember) -> 
         else:
             raise InvalidInput("Choose an appointment or a walk-in provider")
         assert appt.id is not None
-        items = {i.code for i in checklist(patient, appt, clinic)}
+        owed = balance_owed(session, patient)
+        items = {i.code for i in checklist(patient, appt, clinic, owed)}
         if not check_transition(appt, Status.ARRIVED, clinic):
             return CheckInResult(appt.id, changed=False, copay_due_cents=appt.copay_due_cents)
         today = clinic.today()
