@@ -12,9 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import text
+from sqlalchemy import Date, text
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
+from sqlmodel.sql.sqltypes import UTCDateTime
 
 from frontdesk import clock
 from frontdesk.data import audit
@@ -155,17 +156,30 @@ def _to_drawer(row: DrawerSession, clerk: str, counted: bool) -> Drawer:
     )
 
 
+# One statement (it runs in every payment): the drawer, its clerk, and "open" by definition.
 _OPEN_FOR_STAFF = text(
-    "SELECT d.id FROM drawer_session d WHERE d.staff_id = :staff AND NOT EXISTS "
+    "SELECT d.id, d.staff_id, s.username, d.business_date, d.opened_at, d.float_cents "
+    "FROM drawer_session d JOIN staff s ON s.id = d.staff_id "
+    "WHERE d.staff_id = :staff AND NOT EXISTS "
     "(SELECT 1 FROM drawer_count k WHERE k.drawer_id = d.id AND k.accepted) "
     "ORDER BY d.id DESC LIMIT 1"
-)
+).columns(business_date=Date(), opened_at=UTCDateTime())
 
 
 def open_drawer_of(session: Session, staff_id: int) -> Drawer | None:
     """The clerk's open drawer (of any day), or ``None``."""
-    drawer_id = session.execute(_OPEN_FOR_STAFF, {"staff": staff_id}).scalar()
-    return None if drawer_id is None else get_drawer(session, int(drawer_id))
+    row = session.execute(_OPEN_FOR_STAFF, {"staff": staff_id}).one_or_none()
+    if row is None:
+        return None
+    return Drawer(
+        id=int(row[0]),
+        staff_id=int(row[1]),
+        clerk=str(row[2]),
+        business_date=row[3],
+        opened_at=row[4],
+        float_cents=int(row[5]),
+        counted=False,
+    )
 
 
 def get_drawer(session: Session, drawer_id: int) -> Drawer:
@@ -226,6 +240,7 @@ def open_drawer(engine: Engine, *, staff: StaffMember, counts: Mapping[int, str 
 _EXPECTED = text(
     """
     SELECT
+      (SELECT float_cents FROM drawer_session WHERE id = :drawer),
       COALESCE(SUM(CASE WHEN tender = 'cash' THEN
         CASE WHEN entry = 'payment' THEN amount_cents ELSE -amount_cents END END), 0),
       COALESCE(SUM(CASE WHEN tender = 'check' AND entry = 'payment' THEN 1
@@ -240,14 +255,15 @@ _EXPECTED = text(
 
 
 def expected(session: Session, drawer_id: int) -> Expected:
-    """What the drawer should hold now (one aggregate query)."""
-    row = session.get(DrawerSession, drawer_id)
-    if row is None:
+    """What the drawer should hold now (one aggregate query, with the float)."""
+    float_cents, cash, check_count, check_cents, card = session.execute(
+        _EXPECTED, {"drawer": drawer_id}
+    ).one()
+    if float_cents is None:
         raise NotFound("That drawer does not exist")
-    cash, check_count, check_cents, card = session.execute(_EXPECTED, {"drawer": drawer_id}).one()
     return Expected(
-        float_cents=row.float_cents,
-        cash_cents=row.float_cents + int(cash),
+        float_cents=int(float_cents),
+        cash_cents=int(float_cents) + int(cash),
         check_count=int(check_count),
         check_cents=int(check_cents),
         card_cents=int(card),

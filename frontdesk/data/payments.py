@@ -9,10 +9,11 @@ receipt number only after that commit. Money rows are never changed; see
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import bindparam, text
+from sqlalchemy import bindparam, insert, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
@@ -41,7 +42,7 @@ from frontdesk.data.staff import StaffMember
 from frontdesk.data.validation import clean_text
 from frontdesk.money import MAX_CENTS, InvalidAmount, format_cents, parse_cents
 
-_DIGITS = re.compile(r"^\d+$")
+_DIGITS = re.compile(r"^[0-9]+$")  # ASCII only: \d also matches other scripts' digits
 _AUTH = re.compile(r"^[A-Za-z0-9]{1,12}$")
 
 
@@ -253,23 +254,33 @@ def require_todays_drawer(session: Session, staff: StaffMember, clinic: Clinic) 
     return drawer
 
 
+_PATIENT = text("SELECT last_name, first_name, preferred_name, mrn FROM patient WHERE id = :id")
+_PAYMENT_TABLE = Payment.metadata.tables["payment"]
+_INSERT_PAYMENT = insert(_PAYMENT_TABLE).returning(_PAYMENT_TABLE.c.id)
+
+
 def next_receipt_no(session: Session) -> int:
     """Gap-free: one more than the highest, inside the BEGIN IMMEDIATE that writes it."""
     top = session.execute(text("SELECT MAX(receipt_no) FROM payment")).scalar()
     return int(top or 0) + 1
 
 
+_STAFF_NAME = text("SELECT display_name FROM staff WHERE id = :id")
+
+
 def staff_name(session: Session, staff_id: int) -> str:
     """A staff member's display name."""
-    return str(
-        session.execute(
-            text("SELECT display_name FROM staff WHERE id = :id"), {"id": staff_id}
-        ).scalar()
-    )
+    return str(session.execute(_STAFF_NAME, {"id": staff_id}).scalar())
 
 
-def _tender_details(req: PaymentRequest, amount: int, drawer_cash: int) -> tuple[int, int]:
-    """(tendered, change) for cash; checks the reference fields of the others."""
+def _tender_details(
+    req: PaymentRequest, amount: int, drawer_cash: Callable[[], int]
+) -> tuple[int, int]:
+    """(tendered, change) for cash; checks the reference fields of the others.
+
+    ``drawer_cash`` sums the drawer's money rows; it is called only when there
+    is change to give (the drawer never holds less than nothing).
+    """
     if req.tender is Tender.CASH:
         tendered = amount
         if req.tendered.strip():
@@ -280,10 +291,11 @@ def _tender_details(req: PaymentRequest, amount: int, drawer_cash: int) -> tuple
                 field="tendered",
             )
         change = tendered - amount
-        if change > drawer_cash:
+        cash = drawer_cash() if change else 0
+        if change > cash:
             raise InvalidInput(
                 f"Change of {format_cents(change)} is more than the drawer holds "
-                f"({format_cents(drawer_cash)}); ask for a smaller bill",
+                f"({format_cents(cash)}); ask for a smaller bill",
                 field="tendered",
             )
         return tendered, change
@@ -318,7 +330,7 @@ def _take(session: Session, req: PaymentRequest, staff: StaffMember) -> Taken:
     )
     drawer = require_todays_drawer(session, staff, clinic)
     refuse_if_closed(session, drawer.business_date)
-    patient = session.get(Patient, req.patient_id)
+    patient = session.execute(_PATIENT, {"id": req.patient_id}).one_or_none()
     if patient is None:
         raise PatientNotFound("That patient is no longer on file")
     appt = None
@@ -330,8 +342,7 @@ def _take(session: Session, req: PaymentRequest, staff: StaffMember) -> Taken:
             raise InvalidInput("That visit was cancelled", field="visit")
     if req.kind is PaymentKind.COPAY and appt is None:
         raise InvalidInput("A copay belongs to a visit; choose another kind", field="kind")
-    cash = expected(session, drawer.id).cash_cents
-    tendered, change = _tender_details(req, amount, cash)
+    tendered, change = _tender_details(req, amount, lambda: expected(session, drawer.id).cash_cents)
     number = next_receipt_no(session)
     now = clock.now()
     clerk = staff_name(session, staff.id)
@@ -339,8 +350,8 @@ def _take(session: Session, req: PaymentRequest, staff: StaffMember) -> Taken:
         clinic=clinic.name,
         receipt_no=number,
         at=now.astimezone(clinic.zone),
-        patient_name=display_name(patient.last_name, patient.first_name, patient.preferred_name),
-        mrn=patient.mrn,
+        patient_name=display_name(patient[0], patient[1], patient[2]),
+        mrn=str(patient[3]),
         entry=Entry.PAYMENT,
         kind=req.kind,
         tender=req.tender,
@@ -353,34 +364,44 @@ def _take(session: Session, req: PaymentRequest, staff: StaffMember) -> Taken:
         card_last4=req.card_last4.strip() if req.tender is Tender.CARD else "",
         card_auth=req.card_auth.strip().upper() if req.tender is Tender.CARD else "",
     )
-    row = Payment(
-        receipt_no=number,
-        entry=Entry.PAYMENT.value,
-        business_date=drawer.business_date,
-        at=now,
-        drawer_id=drawer.id,
-        staff_id=staff.id,
-        patient_id=req.patient_id,
-        appointment_id=appt.id if appt else None,
-        kind=req.kind.value,
-        tender=req.tender.value,
-        amount_cents=amount,
-        tendered_cents=tendered,
-        change_cents=change,
-        check_number=facts.check_number,
-        card_last4=facts.card_last4,
-        card_auth=facts.card_auth,
-        receipt_text=render(facts),
+    receipt_text = render(facts)
+    # A Core INSERT: the row is never read back as an object, and the ORM's unit of
+    # work would cost more than the rest of the statement (this runs per payment).
+    payment_id: int = (
+        session.connection()
+        .execute(
+            _INSERT_PAYMENT,
+            {
+                "receipt_no": number,
+                "entry": Entry.PAYMENT.value,
+                "business_date": drawer.business_date,
+                "at": now,
+                "drawer_id": drawer.id,
+                "staff_id": staff.id,
+                "patient_id": req.patient_id,
+                "appointment_id": appt.id if appt else None,
+                "kind": req.kind.value,
+                "tender": req.tender.value,
+                "amount_cents": amount,
+                "tendered_cents": tendered,
+                "change_cents": change,
+                "check_number": facts.check_number,
+                "card_last4": facts.card_last4,
+                "card_auth": facts.card_auth,
+                "reverses_id": None,
+                "reason": "",
+                "approved_by": None,
+                "receipt_text": receipt_text,
+            },
+        )
+        .scalar_one()
     )
-    session.add(row)
-    session.flush()
-    assert row.id is not None
     audit.record(
         session,
         staff_id=staff.id,
         action="payment.taken",
         entity="payment",
-        entity_id=row.id,
+        entity_id=payment_id,
         detail={
             "receipt_no": number,
             "amount_cents": amount,
@@ -390,12 +411,12 @@ def _take(session: Session, req: PaymentRequest, staff: StaffMember) -> Taken:
         },
     )
     return Taken(
-        payment_id=row.id,
+        payment_id=payment_id,
         receipt_no=number,
         entry=Entry.PAYMENT,
         amount_cents=amount,
         change_cents=change,
-        receipt_text=row.receipt_text,
+        receipt_text=receipt_text,
         drawer_id=drawer.id,
     )
 
