@@ -9,7 +9,7 @@ import sys
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import String, type_coerce
+from sqlalchemy import String, insert, type_coerce
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -17,6 +17,8 @@ from frontdesk import clock
 from frontdesk.data.models import AuditEvent
 
 GENESIS = "0" * 64
+_TABLE = AuditEvent.metadata.tables["audit_event"]
+_INSERT = insert(_TABLE).returning(_TABLE.c.id)
 
 
 def origin() -> str:
@@ -81,8 +83,9 @@ def record(
         hash="",
     )
     event.hash = _digest(event.prev_hash, event)
-    session.add(event)
-    session.flush()
+    # A Core INSERT: every write action makes one, and the ORM's unit of work would
+    # cost a third of a payment's time. The event object is returned detached.
+    event.id = session.connection().execute(_INSERT, event.model_dump(exclude={"id"})).scalar_one()
     return event
 
 
