@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from frontdesk.app import FrontDeskApp
     from frontdesk.data.clinic import Clinic
     from frontdesk.data.staff import StaffMember
+    from frontdesk.screens.drawer import DrawerOutcome
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -82,10 +83,11 @@ def run_db(
 
 
 class DeskScreen(Screen[Any]):
-    """Base for screens past sign-in: find from anywhere, lock, the message line."""
+    """Base for screens past sign-in: find and take payment from anywhere, lock, messages."""
 
     BINDINGS = [
         Binding("slash", "find", "Find", id="find"),
+        Binding("dollar_sign", "drawer", "Take payment", id="drawer", key_display="$"),
         Binding("ctrl+l", "lock", "Lock", id="lock"),
     ]
 
@@ -138,6 +140,17 @@ class DeskScreen(Screen[Any]):
         from frontdesk.screens.find import FindScreen
 
         self.app.push_screen(FindScreen())
+
+    def action_drawer(self) -> None:
+        """Open the cash drawer; the patient is chosen there with the search."""
+        from frontdesk.screens.drawer import DrawerScreen
+
+        self.app.push_screen(DrawerScreen(), self.after_drawer)
+
+    def after_drawer(self, outcome: DrawerOutcome | None) -> None:
+        """Back from the drawer: say what was taken or changed, if anything."""
+        if outcome is not None:
+            self.say(outcome.message)
 
     def action_lock(self) -> None:
         """Sign out and clear every screen."""

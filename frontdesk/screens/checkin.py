@@ -2,12 +2,16 @@
 
 Routine path from the schedule: ``c`` (open), ``Enter`` (name and date of birth
 match), ``Enter`` (check in) — back on the schedule with the row ARRIVED.
+When a copay is still owed, checking in hands over to the drawer with the copay
+filled in: type what was handed over, ``Enter`` (taken and printed), ``Enter``.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -25,11 +29,15 @@ from frontdesk.data.checkin import (
 )
 from frontdesk.data.errors import FrontDeskError
 from frontdesk.data.models import Status
+from frontdesk.data.payments import payment_context
 from frontdesk.money import InvalidAmount, format_cents, parse_cents, plain_cents
 from frontdesk.screens.base import DeskScreen, MessageLine
 from frontdesk.widgets.fields import FieldMessage, TextField
 from frontdesk.widgets.keybar import KeyBar
 from frontdesk.widgets.safe import safe
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
 
 ITEM_KEYS = {
     "d": "demographics",
@@ -55,7 +63,8 @@ class CheckInScreen(DeskScreen):
         Binding("f", "handle('f')", "Received", id="checkin.forms", show=False),
         Binding("i", "handle('i')", "Arranged", id="checkin.interpreter", show=False),
         Binding("b", "handle('b')", "Noted", id="checkin.balance", show=False),
-        Binding("dollar_sign", "copay", "Change copay", id="checkin.copay", key_display="$"),
+        Binding("p,dollar_sign", "pay", "Take payment", id="checkin.pay", key_display="p"),
+        Binding("a", "copay", "Copay amount", id="checkin.copay"),
         Binding("escape", "back", "Back", id="checkin.back"),
         Binding("slash", "find", "Find", id="find"),
         Binding("ctrl+l", "lock", "Lock", id="lock"),
@@ -76,8 +85,13 @@ class CheckInScreen(DeskScreen):
         self.identity_ok = False
         self.handled: set[str] = set()
         self.copay_cents: int | None = None
+        self.copay_paid_cents = 0  # taken at this desk visit (p) before checking in
+        self.paid_notes: list[str] = []
         self._saving = False
         self._typed_ahead: list[str] = []  # keys pressed before the view loaded
+        self._key_log: list[events.Key] = []  # every key that reached this screen, in order
+        self._enters = 0  # Enter presses acted on so far
+        self._save_enter = 0  # the one that checked in
 
     def compose(self) -> ComposeResult:
         yield Static("Check in", id="heading", markup=False)
@@ -165,9 +179,12 @@ class CheckInScreen(DeskScreen):
         else:
             lines.append("Nothing needs attention.\n")
         copay = self.copay_cents or 0
-        if copay:
-            lines.append(f"  $  Copay due {format_cents(copay)}".ljust(56))
-            lines.append("$  change\n")
+        owed = max(copay - self.copay_paid_cents, 0)
+        if owed:
+            lines.append(f"  $  Copay due {format_cents(owed)}   (a changes it)".ljust(56))
+            lines.append("p  take payment\n")
+        elif copay:
+            lines.append(f"  $  Copay {format_cents(copay)} paid\n")
         if self.identity_ok and view.status in (None, Status.BOOKED):
             lines.append("  Enter  check in now", style="bold")
         self.query_one("#items", Static).update(lines)
@@ -197,6 +214,7 @@ class CheckInScreen(DeskScreen):
         if self.view is None:
             self._typed_ahead.append("enter")
             return
+        self._enters += 1
         if self._saving:
             return
         if self.view.status not in (None, Status.BOOKED):
@@ -217,6 +235,26 @@ class CheckInScreen(DeskScreen):
         if any(i.code == code for i in self.view.items):
             self.handled.add(code)
             self._draw()
+
+    def action_pay(self) -> None:
+        """Take a payment now (the copay filled in), then come back here."""
+        if self.view is None or self._saving:
+            return
+        from frontdesk.screens.drawer import DrawerOutcome, DrawerScreen
+
+        owed = max((self.copay_cents or 0) - self.copay_paid_cents, 0)
+
+        def paid(outcome: DrawerOutcome | None) -> None:
+            if outcome is None:
+                return
+            self.copay_paid_cents += outcome.copay_paid_cents
+            self.paid_notes.append(outcome.message)
+            self.say(outcome.message)
+            self._draw()
+
+        self.app.push_screen(
+            DrawerScreen(self.patient_id, self.appointment_id, prefill_cents=owed or None), paid
+        )
 
     def action_copay(self) -> None:
         """Show the copay field to change the amount."""
@@ -268,6 +306,7 @@ class CheckInScreen(DeskScreen):
         view = self.view
         assert view is not None
         self._saving = True
+        self._save_enter = self._enters
         request = CheckInRequest(
             patient_id=self.patient_id,
             appointment_id=self.appointment_id,
@@ -278,17 +317,79 @@ class CheckInScreen(DeskScreen):
         )
         engine, staff = self.engine, self.staff
 
-        def done(result: CheckInResult) -> None:
-            self._saving = False
+        def job() -> tuple[CheckInResult, int]:
+            result = check_in(engine, request, staff=staff)  # committed on return
+            return result, copay_still_owed(engine, staff.id, request.patient_id, result)
+
+        def done(saved: tuple[CheckInResult, int]) -> None:
+            result, owed = saved
             text = f"Checked in {view.patient_name}"
             if not result.changed:
                 text = f"{view.patient_name} was already checked in"
-            if result.copay_due_cents:
-                text += f" · copay due {format_cents(result.copay_due_cents)}"
+            text += "".join(f" · {note}" for note in self.paid_notes)
+            if result.changed and owed:
+                self._hand_over(text, result.appointment_id, owed)
+                return
+            self._saving = False
+            if result.copay_due_cents and owed:
+                text += f" · copay due {format_cents(owed)}"
             self.dismiss(text + "  (u undoes)")
 
         def failed(error: FrontDeskError) -> None:
             self._saving = False
             self.show_error(error)
 
-        self.db(lambda: check_in(engine, request, staff=staff), done, failed=failed)
+        self.db(job, done, failed=failed)
+
+    def _hand_over(self, text: str, appointment_id: int, owed: int) -> None:
+        """Straight to the drawer with the copay filled in; one message at the end."""
+        from frontdesk.screens.drawer import DrawerOutcome, DrawerScreen
+
+        def paid(outcome: DrawerOutcome | None) -> None:
+            if outcome is not None:  # the line is full: the payment matters more than undo
+                self.dismiss(f"{text} · {outcome.message}")
+            else:
+                self.dismiss(f"{text} · copay {format_cents(owed)} not taken  (u undoes)")
+
+        self.app.push_screen(
+            DrawerScreen(self.patient_id, appointment_id, prefill_cents=owed), paid
+        )
+        for key in self._typed_after_check_in():  # they belong to the drawer's Tendered
+            self.app.post_message(key)
+
+    def _typed_after_check_in(self) -> list[events.Key]:
+        """The keys that came after the Enter that checked in (Tendered typed ahead)."""
+        enters = 0
+        for index, key in enumerate(self._key_log):
+            if key.key == "enter":
+                enters += 1
+                if enters == self._save_enter:
+                    return self._key_log[index + 1 :]
+        return []
+
+    def on_key(self, event: events.Key) -> None:
+        """Log every key, in order; keys with no meaning here are kept, not acted on.
+
+        Bindings run after the keys behind them have arrived, so which keys came
+        after the checking-in Enter (and belong to the drawer's Tendered) is read
+        from this log when the hand-over happens.
+        """
+        if self.app.screen is not self:
+            return
+        self._key_log.append(events.Key(event.key, event.character))
+        if event.is_printable and event.key not in self._bindings.key_to_bindings:
+            event.stop()
+            event.prevent_default()
+
+
+def copay_still_owed(engine: Engine, staff_id: int, patient_id: int, result: CheckInResult) -> int:
+    """After the check-in committed: the visit's copay less what was paid on it (0 if unsure)."""
+    if not result.changed or not result.copay_due_cents:
+        return 0
+    try:
+        ctx = payment_context(
+            engine, staff_id=staff_id, patient_id=patient_id, appointment_id=result.appointment_id
+        )
+    except Exception:  # the check-in stands; the hand-over is only a convenience
+        return 0
+    return ctx.copay_due_cents

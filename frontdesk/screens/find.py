@@ -54,7 +54,11 @@ class ResultsTable(DataTable[Text]):
 
 
 class FindScreen(DeskScreen):
-    """Patient search; with ``walk_in=True`` Enter starts a walk-in check-in."""
+    """Patient search; with ``walk_in=True`` Enter starts a walk-in check-in.
+
+    With ``pick=True`` (taking a payment) Enter dismisses with the patient's id,
+    Esc with ``None``.
+    """
 
     CSS_PATH = "find.tcss"
     BINDINGS = [
@@ -68,9 +72,10 @@ class FindScreen(DeskScreen):
         Binding("ctrl+l", "lock", "Lock", id="lock"),
     ]
 
-    def __init__(self, *, walk_in: bool = False) -> None:
+    def __init__(self, *, walk_in: bool = False, pick: bool = False) -> None:
         super().__init__()
         self.walk_in = walk_in
+        self.pick = pick
         self.found: list[FoundPatient] = []
         self._query = ""  # what is typed now
         self._shown = ""  # the query whose results are on screen
@@ -80,6 +85,8 @@ class FindScreen(DeskScreen):
     def compose(self) -> ComposeResult:
         with Horizontal(id="find-bar"):
             label = "Walk-in: find patient " if self.walk_in else "Find patient "
+            if self.pick:
+                label = "Take payment: find patient "
             yield Static(label, id="find-label", markup=False)
             yield TextField(
                 id="query", max_length=60, placeholder="name, last, first, birth date, phone or MRN"
@@ -94,8 +101,16 @@ class FindScreen(DeskScreen):
             assert isinstance(b, Binding)
             if b.action == "open" and self.walk_in:
                 b = Binding("enter", "open", "Walk-in check-in")
+            if self.pick and b.action == "open":
+                b = Binding("enter", "open", "Choose patient")
+            if self.pick and b.action == "walk_in":
+                continue
             keys.append(b)
         return keys
+
+    def check_action(self, action: str, _parameters: tuple[object, ...]) -> bool | None:
+        """Picking a patient for a payment: no walk-in, no second drawer screen."""
+        return not (self.pick and action in ("walk_in", "drawer"))
 
     def on_mount(self) -> None:
         """Columns once; focus the query."""
@@ -180,6 +195,9 @@ class FindScreen(DeskScreen):
         chosen = self.selected()
         if chosen is None:
             self.say("Nothing to open yet: type a name first", error=True)
+            return
+        if self.pick:
+            self.dismiss(chosen.hit.id)
             return
         if self.walk_in:
             self.action_walk_in()
@@ -275,6 +293,9 @@ class FindScreen(DeskScreen):
         def saved(result: PatientHit | None) -> None:
             if result is None:
                 return
+            if self.pick:
+                self.dismiss(result.id)
+                return
             if self.walk_in:
                 self.start_walk_in(result)
                 return
@@ -285,4 +306,7 @@ class FindScreen(DeskScreen):
 
     def action_back(self) -> None:
         """Back to where the search was opened."""
+        if self.pick:
+            self.dismiss(None)
+            return
         self.app.pop_screen()

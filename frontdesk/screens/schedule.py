@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,6 +16,9 @@ from frontdesk.data.schedule import DaySchedule, ScheduleRow, load_day
 from frontdesk.screens.base import DeskScreen, MessageLine
 from frontdesk.widgets.keybar import KeyBar
 from frontdesk.widgets.safe import safe
+
+if TYPE_CHECKING:
+    from frontdesk.screens.drawer import DrawerOutcome
 
 STATUS_STYLE = {
     Status.BOOKED: "",
@@ -93,6 +97,7 @@ class ScheduleScreen(DeskScreen):
         Binding("x", "cancel", "Cancel", id="schedule.cancel"),
         Binding("u", "undo", "Undo", id="schedule.undo"),
         Binding("w", "walk_in", "Walk-in", id="schedule.walk_in"),
+        Binding("dollar_sign", "drawer", "Payment", id="drawer", key_display="$"),
         Binding("slash", "find", "Find", id="find"),
         Binding("left", "day(-1)", "Day", id="schedule.prev_day", key_display="←→"),
         Binding("right", "day(1)", "Next day", id="schedule.next_day", show=False),
@@ -100,6 +105,7 @@ class ScheduleScreen(DeskScreen):
         Binding("g", "go_to", "Go to date", id="schedule.go_to"),
         Binding("p", "provider", "Provider", id="schedule.provider"),
         Binding("f5,ctrl+r", "refresh", "Refresh", id="schedule.refresh", key_display="F5"),
+        Binding("E", "end_day", "End day", id="schedule.end_day"),
         Binding("ctrl+l", "lock", "Lock", id="lock"),
         Binding("ctrl+q", "app.quit", "Quit", id="quit"),
     ]
@@ -118,7 +124,18 @@ class ScheduleScreen(DeskScreen):
         yield table
         yield Static("", id="counts", markup=False)
         yield MessageLine(id="message")
-        yield KeyBar(self.BINDINGS)  # type: ignore[arg-type]
+        keys = [b for b in self.BINDINGS if isinstance(b, Binding)]
+        # A supervisor's extra key (End day) takes the bar to a third line.
+        yield KeyBar(
+            [b for b in keys if self.check_action(b.action, ()) is not False],
+            classes="-tall" if self.staff.is_supervisor else "",
+        )
+
+    def check_action(self, action: str, _parameters: tuple[object, ...]) -> bool | None:
+        """End day is a supervisor's key: not shown, not active for the desk."""
+        if action == "end_day":
+            return self.staff.is_supervisor
+        return True
 
     def on_mount(self) -> None:
         """Columns once; rows as soon as the day is loaded."""
@@ -312,6 +329,16 @@ class ScheduleScreen(DeskScreen):
         from frontdesk.screens.find import FindScreen
 
         self.app.push_screen(FindScreen(walk_in=True))
+
+    def after_drawer(self, outcome: DrawerOutcome | None) -> None:
+        """Back from the drawer: copays taken change the flags; say what happened."""
+        self.reload(outcome.message if outcome is not None else "")
+
+    def action_end_day(self) -> None:
+        """Count the drawers and close the day (supervisors)."""
+        from frontdesk.screens.closeday import CloseDayScreen
+
+        self.app.push_screen(CloseDayScreen())
 
     def action_day(self, step: int) -> None:
         """Previous or next day."""

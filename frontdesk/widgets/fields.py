@@ -54,6 +54,10 @@ class TextField(Input):
             self.post_message(self.Submitted(self, self.value))
             return
         own = self._bindings.key_to_bindings.get(event.key)
+        if own and own[0].action.startswith("scroll_"):
+            # A one-line field does not scroll: ↑ ↓ PgUp PgDn belong to the screen
+            # (↓ into a list of results, say), through the usual bindings.
+            own = None
         if own and not event.is_printable:
             # Editing keys (Backspace, ^u, arrows, Enter...) are bindings, which
             # Textual runs only after the key has bubbled up to the app, while the

@@ -10,6 +10,7 @@ from textual import events
 from frontdesk.data.db import read_session
 from frontdesk.data.models import Appointment, AuditEvent, Patient, Status
 from frontdesk.screens.checkin import CheckInScreen
+from frontdesk.screens.drawer import DrawerScreen
 from frontdesk.screens.schedule import ScheduleScreen, ScheduleTable
 from tests.conftest import TODAY, Clinic
 from tests.ui.conftest import make_app, screen_text, settle, sign_in
@@ -126,7 +127,7 @@ async def test_copay_change_refuses_bad_amounts_at_the_field(clinic: Clinic) -> 
         await pilot.press("c")
         await settle(pilot)
         assert "Copay due $25.00" in screen_text(app)
-        await pilot.press("dollar_sign")
+        await pilot.press("a")  # copay amount ($ now opens the drawer)
         await settle(pilot)
         field = app.screen.query_one("#copay-input")
         for bad in ("12.345", "-5", "1e3", "abc"):
@@ -142,7 +143,10 @@ async def test_copay_change_refuses_bad_amounts_at_the_field(clinic: Clinic) -> 
         assert "Copay due $30.00" in screen_text(app)
         await pilot.press("enter", "enter")
         await settle(pilot)
-        assert "copay due $30.00" in screen_text(app)
+        assert isinstance(app.screen, DrawerScreen)  # the copay is handed to the drawer
+        await pilot.press("escape")  # not paid now
+        await settle(pilot)
+        assert "copay $30.00 not taken" in screen_text(app)
     appt = _appointment(clinic, appt_id)
     assert appt.copay_due_cents == 3000
     assert appt.status == Status.ARRIVED.value
