@@ -113,7 +113,12 @@ def field_amount(value: str, *, field: str, label: str, maximum: int = MAX_CENTS
     try:
         return parse_cents(value, maximum=maximum)
     except InvalidAmount as error:
-        raise InvalidInput(f"{label}: {error}", field=field) from None
+        message = str(error)
+        if message.startswith("Amount "):  # "Amount must be ..." -> "Tendered must be ..."
+            message = f"{label} {message.removeprefix('Amount ')}"
+        else:
+            message = f"{label}: {message}"
+        raise InvalidInput(message, field=field) from None
 
 
 _NET = "CASE WHEN entry = 'payment' THEN amount_cents ELSE -amount_cents END"

@@ -123,8 +123,9 @@ class CheckInScreen(DeskScreen):
     def show_view(self, view: CheckInView) -> None:
         """Draw the card, the identity prompt, the checklist and the copay."""
         self.view = view
-        if self.copay_cents is None:
+        if self.copay_cents is None:  # the first load: paid earlier counts as paid
             self.copay_cents = view.copay_due_cents
+            self.copay_paid_cents = view.copay_due_cents - view.copay_owed_cents
         self.identity_ok = self.identity_ok or view.identity_verified
         self.query_one("#heading", Static).update(
             Text.assemble(("Check in   ", "bold"), safe(view.heading))

@@ -19,7 +19,8 @@ from frontdesk import clock
 from frontdesk.app import FrontDeskApp
 from frontdesk.data.db import read_session
 from frontdesk.data.drawer import open_drawer
-from frontdesk.data.models import Appointment, DrawerSession, Status
+from frontdesk.data.models import Appointment, DrawerSession, PaymentKind, Status
+from frontdesk.data.payments import PaymentRequest, take_payment
 from frontdesk.screens.drawer import DrawerScreen
 from frontdesk.screens.find import FindScreen
 from frontdesk.screens.schedule import ScheduleScreen, ScheduleTable
@@ -181,6 +182,28 @@ async def test_p_at_check_in_takes_the_copay_and_check_in_then_goes_home(clinic:
         assert "Checked in Smith, Jo · R-000001 $25.00 cash, change $0.00" in screen_text(app)
     [row] = payments(clinic)
     assert (row.amount_cents, row.tendered_cents, row.change_cents) == (2500, 2500, 0)
+
+
+async def test_a_copay_paid_before_check_in_is_not_asked_for_again(clinic: Clinic) -> None:
+    pid = add_patient(clinic)
+    appt_id = clinic.book(pid, 10, 30, copay_due_cents=2500)
+    open_drawer(clinic.engine, staff=clinic.desk, counts=FLOAT)
+    take_payment(
+        clinic.engine,
+        PaymentRequest(pid, "25", PaymentKind.COPAY, appointment_id=appt_id),
+        staff=clinic.desk,
+    )
+    app = make_app(clinic)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await _select(pilot, app, appt_id)
+        await pilot.press("c")
+        await settle(pilot)
+        assert "Copay $25.00 paid" in screen_text(app)
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ScheduleScreen)  # no hand-over to the drawer
+    assert len(payments(clinic)) == 1
 
 
 async def test_check_and_card_payments(clinic: Clinic) -> None:
