@@ -62,6 +62,12 @@ def clean_name(value: str, *, field: str, label: str, required: bool = True) -> 
 # Modifier letters that are apostrophes in names (OʼBrien, Hawaiʻi): letters to
 # str.isalnum, but a clerk types ' or nothing for them, so they fold away too.
 _APOSTROPHE_LETTERS = frozenset("\u02b9\u02ba\u02bb\u02bc\u02bd\u02ee")
+# Letters that Unicode does not decompose into a base letter and an accent, spelled
+# as a clerk types them on a US keyboard ("overgaard" finds "Øvergaard").
+UNDECOMPOSED = str.maketrans(
+    {"ø": "o", "Ø": "o", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ł": "l", "Ł": "l"}
+    | {"đ": "d", "Đ": "d", "ð": "d", "Ð": "d", "þ": "th", "Þ": "th", "ı": "i", "ħ": "h"}
+)
 
 
 def fold(text: str) -> str:
@@ -69,7 +75,7 @@ def fold(text: str) -> str:
 
     ``"O'Brien-Núñez"`` -> ``"obrien nunez"``.
     """
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", text).translate(UNDECOMPOSED)
     out: list[str] = []
     for ch in decomposed:
         if unicodedata.combining(ch) or ch in _APOSTROPHE_LETTERS:
