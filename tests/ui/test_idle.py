@@ -17,6 +17,8 @@ from frontdesk.app import FrontDeskApp
 from tests.conftest import Clinic
 from tests.ui.conftest import make_app, settle, sign_in
 
+pytestmark = pytest.mark.usefixtures("fast_hashing")
+
 
 def _live_timers(app: FrontDeskApp) -> list[str]:
     nodes: list[DOMNode] = [app]
@@ -61,6 +63,24 @@ async def test_no_screen_has_a_running_timer_when_idle(clinic: Clinic) -> None:
         await pilot.press("ctrl+n")
         await settle(pilot)
         assert _live_timers(app) == [], "registration (with find and schedule beneath)"
+        assert _blinking(app) == []
+
+
+async def test_the_close_of_day_screens_are_idle(clinic: Clinic) -> None:
+    from frontdesk.data.drawer import open_drawer
+
+    open_drawer(clinic.engine, staff=clinic.desk, counts={2000: "5"})
+    app = make_app(clinic)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "sam")
+        await pilot.press("E")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "CloseDayScreen"
+        assert _live_timers(app) == [], "blockers"
+        await pilot.press("enter")  # the drawer's blind count
+        await settle(pilot)
+        assert type(app.screen).__name__ == "BlindCountScreen"
+        assert _live_timers(app) == [], "blind count"
         assert _blinking(app) == []
 
 
