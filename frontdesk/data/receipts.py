@@ -75,14 +75,14 @@ def render(facts: ReceiptFacts) -> str:
     lines.append(f"MRN {facts.mrn}")
     lines.append("-" * WIDTH)
     what = KIND_LABELS[facts.kind]
+    if facts.entry is not Entry.PAYMENT:
+        what = f"{title.title()} of {what.lower()}"
     if facts.kind is PaymentKind.COPAY and facts.visit_day is not None:
         what += f", visit {facts.visit_day:%d %b %Y}"
     if facts.entry is Entry.PAYMENT:
         lines.append(_pair(what, format_cents(facts.amount_cents)))
     else:
-        lines.append(
-            _pair(f"{title.title()} of {what.lower()}", f"-{format_cents(facts.amount_cents)}")
-        )
+        lines.append(_pair(what, f"-{format_cents(facts.amount_cents)}"))
         if facts.reverses_receipt_no is not None:
             original = f"Reverses {receipt_label(facts.reverses_receipt_no)}"
             if facts.reverses_day is not None:

@@ -498,3 +498,21 @@ def test_yesterdays_open_drawer_must_be_counted_before_a_refund(
     assert caught.value.field == "drawer"
     assert len(money_rows(clinic)) == 1
     assert my_drawer(clinic.engine, clinic.desk.id) is not None
+
+
+def test_a_void_receipt_names_the_visit_day_as_the_payment_did(clinic: Clinic) -> None:
+    patient = clinic.add_patient()
+    appt = clinic.book(patient, 9, copay_due_cents=2500)
+    open_drawer(clinic.engine, staff=clinic.desk, counts={2000: "5"})
+    taken = take_payment(
+        clinic.engine,
+        PaymentRequest(patient_id=patient, appointment_id=appt, amount="25"),
+        staff=clinic.desk,
+    )
+    void = reverse(
+        clinic.engine,
+        ReversalRequest(taken.receipt_no, Entry.VOID, "wrong patient", "sam", PASSWORD),
+        requester=clinic.desk,
+    )
+    assert "Copay, visit 24 Nov 2026" in taken.receipt_text
+    assert "Void of copay, visit 24 Nov 2026" in void.receipt_text
