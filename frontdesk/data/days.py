@@ -34,14 +34,22 @@ def closed_id(session: Session, day: date) -> int | None:
 def refuse_if_closed(session: Session, day: date) -> None:
     """Raise :class:`DayClosed` when ``day`` is closed."""
     if closed_id(session, day) is not None:
-        raise DayClosed(f"{day:%a %d %b %Y} is closed; a correction goes on today as an adjustment")
+        raise DayClosed(closed_message(day))
 
 
 def refuse_if_instant_closed(session: Session, at: datetime) -> None:
     """Raise :class:`DayClosed` when the instant ``at`` falls in a closed day."""
     found = session.execute(_CLOSED_AT, {"at": at}).scalar()
     if found is not None:
-        raise DayClosed(f"{found} is closed; a correction goes on today as an adjustment")
+        raise DayClosed(closed_message(date.fromisoformat(str(found))))
+
+
+def closed_message(day: date) -> str:
+    """What the clerk reads when a change touches a closed day."""
+    return (
+        f"{day:%a %d %b %Y} is closed, so nothing on it can change; "
+        "a supervisor can reopen it, or correct money with a refund on an open day"
+    )
 
 
 def is_closed_error(error: IntegrityError) -> bool:
