@@ -23,53 +23,16 @@ from frontdesk.data.drawer import (
 )
 from frontdesk.data.errors import InvalidInput, NotFound, PermissionDenied
 from frontdesk.data.models import DrawerCount, Entry, PaymentKind, Tender
-from frontdesk.data.payments import PaymentRequest, Taken, take_payment
-from frontdesk.data.reversals import ReversalRequest, reverse
+from frontdesk.data.payments import PaymentRequest, take_payment
 from frontdesk.money import plain_cents
-from tests.conftest import NOW, PASSWORD, TODAY, Clinic
+from tests.conftest import NOW, TODAY, Clinic
 from tests.data.helpers import audit_events, count, detail
+from tests.data.money_helpers import pay, take_back
 
 pytestmark = pytest.mark.usefixtures("fast_hashing")
 
 FLOAT = {2000: "5", 1000: "5", 500: "4", 100: "10"}  # $180.00
 FLOAT_CENTS = 18000
-
-
-def pay(
-    clinic: Clinic, patient: int, amount: str, tender: Tender = Tender.CASH, tendered: str = ""
-) -> Taken:
-    extra: dict[str, Any] = {}
-    if tender is Tender.CHECK:
-        extra["check_number"] = "1042"
-    if tender is Tender.CARD:
-        extra.update(card_last4="4242", card_auth="A1B2C3")
-    return take_payment(
-        clinic.engine,
-        PaymentRequest(
-            patient_id=patient,
-            amount=amount,
-            kind=PaymentKind.OTHER,
-            tender=tender,
-            tendered=tendered,
-            **extra,
-        ),
-        staff=clinic.desk,
-    )
-
-
-def take_back(clinic: Clinic, receipt_no: int, entry: Entry, amount: str = "") -> Taken:
-    return reverse(
-        clinic.engine,
-        ReversalRequest(
-            receipt_no=receipt_no,
-            entry=entry,
-            reason="Test",
-            supervisor="sam",
-            password=PASSWORD,
-            amount=amount,
-        ),
-        requester=clinic.desk,
-    )
 
 
 def expected_of(clinic: Clinic, drawer_id: int) -> Expected:
@@ -131,13 +94,13 @@ def test_expected_is_float_plus_cash_less_refunds_with_checks_and_cards_apart(
 ) -> None:
     cash = pay(clinic, patient, "25", tendered="40")
     pay(clinic, patient, "12.34")
-    check1 = pay(clinic, patient, "40.00", Tender.CHECK)
-    pay(clinic, patient, "45.00", Tender.CHECK)
-    card = pay(clinic, patient, "60.00", Tender.CARD)
-    pay(clinic, patient, "9.99", Tender.CARD)
-    take_back(clinic, cash.receipt_no, Entry.REFUND, "5.00")
-    take_back(clinic, check1.receipt_no, Entry.REFUND, "10.00")  # a check refund is cash
-    take_back(clinic, card.receipt_no, Entry.REFUND, "20.00")
+    check1 = pay(clinic, patient, "40.00", tender=Tender.CHECK)
+    pay(clinic, patient, "45.00", tender=Tender.CHECK)
+    card = pay(clinic, patient, "60.00", tender=Tender.CARD)
+    pay(clinic, patient, "9.99", tender=Tender.CARD)
+    take_back(clinic, cash.receipt_no, Entry.REFUND, amount="5.00")
+    take_back(clinic, check1.receipt_no, Entry.REFUND, amount="10.00")  # a check refund is cash
+    take_back(clinic, card.receipt_no, Entry.REFUND, amount="20.00")
     assert expected_of(clinic, drawer_id) == Expected(
         float_cents=FLOAT_CENTS,
         cash_cents=FLOAT_CENTS + 2500 + 1234 - 500 - 1000,
@@ -166,9 +129,9 @@ def test_another_clerks_drawer_is_apart(clinic: Clinic, patient: int, drawer_id:
 def busy_drawer(clinic: Clinic, patient: int, drawer_id: int) -> int:
     """$180 float + $25 cash; two checks ($40 + $45); card $60."""
     pay(clinic, patient, "25", tendered="40")
-    pay(clinic, patient, "40.00", Tender.CHECK)
-    pay(clinic, patient, "45.00", Tender.CHECK)
-    pay(clinic, patient, "60.00", Tender.CARD)
+    pay(clinic, patient, "40.00", tender=Tender.CHECK)
+    pay(clinic, patient, "45.00", tender=Tender.CHECK)
+    pay(clinic, patient, "60.00", tender=Tender.CARD)
     return drawer_id
 
 
@@ -537,7 +500,7 @@ def test_expected_figures_match_an_independent_model(
             if step[0] == "pay":
                 _, tender, amount, over = step
                 tendered = plain_cents(amount + over) if tender is Tender.CASH else ""
-                taken = pay(clinic, patient, plain_cents(amount), tender, tendered)
+                taken = pay(clinic, patient, plain_cents(amount), tender=tender, tendered=tendered)
                 receipts.append(taken.receipt_no)
                 assert taken.change_cents == (over if tender is Tender.CASH else 0)
             else:
@@ -546,7 +509,7 @@ def test_expected_figures_match_an_independent_model(
                     "" if wanted is None else plain_cents(refund_cents(wanted, target_left))
                 )
                 entry = Entry.VOID if kind == "void" else Entry.REFUND
-                taken = take_back(clinic, receipts[pick % len(receipts)], entry, amount_text)
+                taken = take_back(clinic, receipts[pick % len(receipts)], entry, amount=amount_text)
             issued.append(taken.receipt_no)
         except InvalidInput:
             assert not accepted, f"refused, but the model accepts {step}"

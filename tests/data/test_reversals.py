@@ -13,12 +13,13 @@ from frontdesk import clock
 from frontdesk.data.db import read_session, write_session
 from frontdesk.data.drawer import BlindCount, count_drawer, expected, my_drawer, open_drawer
 from frontdesk.data.errors import ApprovalRefused, InvalidInput
-from frontdesk.data.models import DayClose, Entry, Payment, PaymentKind, Staff, Tender
-from frontdesk.data.payments import PaymentRequest, Taken, receipt_copy, take_payment
+from frontdesk.data.models import DayClose, Entry, Payment, Staff, Tender
+from frontdesk.data.payments import PaymentRequest, receipt_copy, take_payment
 from frontdesk.data.reversals import ReversalRequest, reverse
 from frontdesk.data.staff import StaffMember
 from tests.conftest import PASSWORD, TODAY, ZONE, Clinic
 from tests.data.helpers import audit_events, detail, fetch
+from tests.data.money_helpers import pay, take_back
 
 pytestmark = pytest.mark.usefixtures("fast_hashing")
 
@@ -27,61 +28,6 @@ FLOAT_CENTS = 18000
 
 
 # --- helpers ------------------------------------------------------------------------------
-
-
-def pay(
-    clinic: Clinic,
-    patient: int,
-    amount: str,
-    *,
-    tender: Tender = Tender.CASH,
-    staff: StaffMember | None = None,
-    tendered: str = "",
-) -> Taken:
-    """Take an 'other' payment (no visit needed) in the given tender."""
-    extra: dict[str, Any] = {}
-    if tender is Tender.CHECK:
-        extra["check_number"] = "1042"
-    if tender is Tender.CARD:
-        extra.update(card_last4="4242", card_auth="A1B2C3")
-    return take_payment(
-        clinic.engine,
-        PaymentRequest(
-            patient_id=patient,
-            amount=amount,
-            kind=PaymentKind.OTHER,
-            tender=tender,
-            tendered=tendered,
-            **extra,
-        ),
-        staff=staff or clinic.desk,
-    )
-
-
-def take_back(
-    clinic: Clinic,
-    receipt_no: int,
-    entry: Entry,
-    *,
-    amount: str = "",
-    requester: StaffMember | None = None,
-    supervisor: str = "sam",
-    password: str = PASSWORD,
-    reason: str = "Charged twice",
-) -> Taken:
-    """Ask for a void or refund, approved by ``supervisor``."""
-    return reverse(
-        clinic.engine,
-        ReversalRequest(
-            receipt_no=receipt_no,
-            entry=entry,
-            reason=reason,
-            supervisor=supervisor,
-            password=password,
-            amount=amount,
-        ),
-        requester=requester or clinic.desk,
-    )
 
 
 def money_rows(clinic: Clinic) -> list[tuple[Any, ...]]:
