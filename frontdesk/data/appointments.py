@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 
 from frontdesk import clock
 from frontdesk.data import audit
+from frontdesk.data.callbacks import add_automatic
 from frontdesk.data.clinic import Clinic, get_clinic_in
 from frontdesk.data.days import refuse_if_instant_closed
 from frontdesk.data.db import write_session
@@ -101,6 +102,17 @@ def apply_status(
     session.add(appt)
     session.add(event)
     session.flush()
+    if to == Status.NO_SHOW and not undoes_id:  # the desk calls to offer a new time
+        clinic = get_clinic_in(session)
+        add_automatic(
+            session,
+            cause=f"no-show:{appt.id}",
+            reason_code="rebook",
+            patient_id=appt.patient_id,
+            note=f"Missed {local_day(appt, clinic):%a %d %b %H:%M}; offer a new time",
+            clinic=clinic,
+            staff_id=staff.id,
+        )
     audit.record(
         session,
         staff_id=staff.id,

@@ -37,6 +37,7 @@ class Clinic:
     max_payment_cents: int = 200_000
     variance_tolerance_cents: int = 100
     print_command: str = ""
+    long_wait_minutes: int = 30
 
     def today(self) -> date:
         """The clinic's business day now."""
@@ -92,6 +93,7 @@ def to_clinic(row: ClinicSettings) -> Clinic:
         max_payment_cents=row.max_payment_cents,
         variance_tolerance_cents=row.variance_tolerance_cents,
         print_command=row.print_command,
+        long_wait_minutes=row.long_wait_minutes,
     )
 
 

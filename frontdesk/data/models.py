@@ -82,6 +82,7 @@ class ClinicSettings(SQLModel, table=True):
     max_payment_cents: int = Field(default=200_000, sa_column_kwargs={"server_default": "200000"})
     variance_tolerance_cents: int = Field(default=100, sa_column_kwargs={"server_default": "100"})
     print_command: str = Field(default="", sa_column_kwargs={"server_default": text("''")})
+    long_wait_minutes: int = Field(default=30, sa_column_kwargs={"server_default": "30"})
     is_demo: bool = False
     created_at: datetime
 
@@ -361,3 +362,67 @@ class DayReopen(SQLModel, table=True):
     at: datetime
     staff_id: int = Field(foreign_key="staff.id")
     reason: str
+
+
+class CallbackReason(SQLModel, table=True):
+    """Why someone called; decides the default queue and how soon it is due.
+
+    ``due_minutes`` counts from when the item is made; ``-1`` means "the same
+    day" (by the end of the clinic's day).
+    """
+
+    __tablename__ = "callback_reason"
+
+    code: str = Field(primary_key=True)
+    label: str
+    queue: str = "desk"
+    due_minutes: int = 1440
+    priority: int = 2
+    also_supervisor: bool = False  # complaints show in the supervisors' queue too
+    automatic: bool = False  # made by the desk's own rules (no-show, long wait)
+    active: bool = True
+    position: int = 0
+
+
+class Callback(SQLModel, table=True):
+    """Something a patient asked for, owned by someone, due by a time, open until closed."""
+
+    __tablename__ = "callback"
+    __table_args__ = (
+        Index("ix_callback_open", "status", "due_at"),
+        Index("ix_callback_cause", "cause", unique=True, sqlite_where=text("cause != ''")),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime
+    created_by: int | None = Field(default=None, foreign_key="staff.id")
+    patient_id: int | None = Field(default=None, foreign_key="patient.id", index=True)
+    caller_name: str = ""
+    phone: str = ""
+    reason: str = Field(foreign_key="callback_reason.code")
+    priority: int = 2
+    due_at: datetime
+    owner_staff_id: int | None = Field(default=None, foreign_key="staff.id")
+    owner_queue: str = "desk"
+    notes: str = ""
+    reference: str = ""
+    status: str = "open"
+    outcome: str = ""
+    outcome_note: str = ""
+    closed_at: datetime | None = None
+    closed_by: int | None = Field(default=None, foreign_key="staff.id")
+    cause: str = ""  # automatic items: "no-show:<appointment id>", "long-wait:<id>"
+    version: int = 1
+
+
+class CallbackAttempt(SQLModel, table=True):
+    """One try at reaching the caller (append-only)."""
+
+    __tablename__ = "callback_attempt"
+
+    id: int | None = Field(default=None, primary_key=True)
+    callback_id: int = Field(foreign_key="callback.id", index=True)
+    at: datetime
+    staff_id: int = Field(foreign_key="staff.id")
+    result: str
+    next_try_at: datetime | None = None
