@@ -154,7 +154,7 @@ class _CountsReader:
         return counted
 
     def whole(self, where: str, value: object) -> int:
-        from frontdesk.data.drawer import parse_count
+        from frontdesk.data.counts import parse_count
         from frontdesk.data.errors import InvalidInput
 
         if isinstance(value, bool) or not isinstance(value, int | str):
@@ -297,12 +297,8 @@ def _ask_value(text: str, parse: Any) -> int:
 
 def count_interactively(engine: Engine, drawer: Drawer, by: StaffMember, clinic: Clinic) -> None:
     """Blind count at the keyboard: every figure typed before any expected one is shown."""
-    from frontdesk.data.drawer import (
-        BlindCount,
-        count_drawer,
-        denomination_label,
-        parse_count,
-    )
+    from frontdesk.data.counts import denomination_label, parse_count
+    from frontdesk.data.drawer import BlindCount, count_drawer
     from frontdesk.data.errors import InvalidInput
     from frontdesk.money import format_cents, parse_cents
 

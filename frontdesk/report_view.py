@@ -13,7 +13,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from frontdesk.data.closeout_report import DrawerLine, MoneyLine, Report
+from frontdesk.data.closeout_report import DrawerLine, HandoffLine, MoneyLine, Report
 from frontdesk.data.receipts import receipt_label
 from frontdesk.money import format_cents
 
@@ -145,12 +145,24 @@ def report_renderable(report: Report) -> RenderableType:
             f"{v['walk_ins']} walk-ins\nWaits: {waits}"
         )
     )
-    if report["billing"] or report["warnings"]:
+    handoff: list[HandoffLine] = report.get("handoff") or []
+    if report["billing"] or report["warnings"] or handoff:
         hand = Text("\n")
         hand.append("Handed on", style="bold")
         for b in report["billing"]:
             hand.append(f"\n  billing: {b['patient']} MRN {b['mrn']}: {b['note']} ({b['by']})")
         for warning in report["warnings"]:
             hand.append(f"\n  {warning}")
+        owner = None
+        for line in handoff:
+            if line["owner"] != owner:
+                owner = line["owner"]
+                hand.append(f"\n  Callbacks for {owner}:")
+            due = datetime.fromisoformat(line["due"])
+            mark = " OVERDUE" if line["overdue"] else ""
+            hand.append(
+                f"\n    {due:%d %b %H:%M}{mark}  {line['reason']}  {line['who']}  "
+                f"{line['phone']}  tries {line['attempts']}"
+            )
         parts.append(hand)
     return Group(*parts)

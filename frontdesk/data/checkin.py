@@ -16,6 +16,7 @@ from sqlmodel import Session
 from frontdesk import clock
 from frontdesk.data import audit
 from frontdesk.data.appointments import apply_status, check_transition, load, load_for_update
+from frontdesk.data.balances import balance_owed, copay_owed
 from frontdesk.data.clinic import Clinic, get_clinic_in
 from frontdesk.data.db import read_session, write_session
 from frontdesk.data.errors import InvalidInput, PatientNotFound, TransitionRefused
@@ -28,7 +29,6 @@ from frontdesk.data.models import (
     Status,
 )
 from frontdesk.data.patients import display_name
-from frontdesk.data.payments import balance_owed, copay_owed
 from frontdesk.data.staff import StaffMember
 from frontdesk.data.validation import format_phone
 from frontdesk.money import MAX_CENTS, format_cents
@@ -85,7 +85,7 @@ def checklist(
     """What is stale or missing for this visit, in the order a clerk asks about it.
 
     ``balance_owed_cents`` is the past-due balance less what the desk has taken
-    on it (:func:`frontdesk.data.payments.balance_owed`); without it, the
+    on it (:func:`frontdesk.data.balances.balance_owed`); without it, the
     balance billing reported.
     """
     today = clinic.today()

@@ -19,6 +19,7 @@ from sqlmodel.sql.sqltypes import UTCDateTime
 
 from frontdesk import clock
 from frontdesk.data import audit
+from frontdesk.data.callback_queue import counts_in
 from frontdesk.data.clinic import Clinic, get_clinic_in
 from frontdesk.data.closeout_report import Report, build_report
 from frontdesk.data.days import closed_id
@@ -113,6 +114,11 @@ def day_status(session: Session, clinic: Clinic, day: date) -> DayStatus:
         if int(row[4]) > 0:
             name = display_name(row[0], row[1], row[2])
             warnings.append(f"Copay not collected: {name} MRN {row[3]} {format_cents(row[4])}")
+    open_items, overdue = counts_in(session)
+    if overdue:
+        warnings.append(
+            f"{overdue} of {open_items} open callbacks are overdue (see the hand-off list)"
+        )
     flags = session.execute(
         text("SELECT COUNT(*) FROM billing_flag WHERE business_date = :day"), {"day": day}
     ).scalar()

@@ -30,6 +30,7 @@ FILES = (
     "reversals.csv",
     "drawers.csv",
     "billing.csv",
+    "handoff.csv",
 )
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
@@ -212,6 +213,25 @@ def billing_table(report: Report) -> Table:
     return header, rows
 
 
+def handoff_table(report: Report) -> Table:
+    """Open callbacks handed to the next shift (names and phones: keep the file private)."""
+    header = ["business_date", "owner", "due", "overdue", "reason", "who", "phone", "tries"]
+    rows = [
+        [
+            report["business_date"],
+            cell(h["owner"]),
+            h["due"],
+            "yes" if h["overdue"] else "no",
+            cell(h["reason"]),
+            cell(h["who"]),
+            cell(h["phone"]),
+            str(h["attempts"]),
+        ]
+        for h in report.get("handoff", [])
+    ]
+    return header, rows
+
+
 def tables(report: Report) -> dict[str, Table]:
     """Every CSV file of the report, by file name (in :data:`FILES` order)."""
     day = report["business_date"]
@@ -224,6 +244,7 @@ def tables(report: Report) -> dict[str, Table]:
         "reversals.csv": reversals_table(report),
         "drawers.csv": drawers_table(report),
         "billing.csv": billing_table(report),
+        "handoff.csv": handoff_table(report),
     }
 
 

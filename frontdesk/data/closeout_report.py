@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import statistics
 from datetime import date, datetime
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 from sqlalchemy import TextClause, bindparam, text
 from sqlmodel import Session
 from sqlmodel.sql.sqltypes import UTCDateTime
 
 from frontdesk import clock
+from frontdesk.data.callback_queue import queue_in
 from frontdesk.data.clinic import Clinic
 from frontdesk.data.patients import display_name
 
@@ -107,6 +108,19 @@ class BillingLine(TypedDict):
     by: str
 
 
+class HandoffLine(TypedDict):
+    """An open callback handed to the next shift."""
+
+    owner: str
+    due: str  # clinic-local, ISO to the minute
+    overdue: bool
+    reason: str
+    who: str
+    phone: str
+    attempts: int
+    notes: str
+
+
 class Report(TypedDict):
     """Everything close-day reports and stores."""
 
@@ -124,6 +138,7 @@ class Report(TypedDict):
     visits: Visits
     waits: Waits
     billing: list[BillingLine]
+    handoff: NotRequired[list[HandoffLine]]  # absent in reports stored before callbacks
 
 
 _SIGNED = "CASE WHEN p.entry = 'payment' THEN p.amount_cents ELSE -p.amount_cents END"
@@ -341,6 +356,19 @@ def build_report(
         )
         for r in session.execute(_BILLING, {"day": day})
     ]
+    handoff = [
+        HandoffLine(
+            owner=item.owner,
+            due=item.due_at.isoformat(timespec="minutes"),
+            overdue=item.overdue,
+            reason=item.reason_label,
+            who=item.who,
+            phone=item.phone,
+            attempts=item.attempts,
+            notes=item.notes[:200],
+        )
+        for item in sorted(queue_in(session, clinic), key=lambda i: (i.owner, i.due_at))
+    ]
     return Report(
         clinic=clinic.name,
         business_date=day.isoformat(),
@@ -356,4 +384,5 @@ def build_report(
         visits=_visits(session, start, end),
         waits=_waits(session, start, end),
         billing=billing,
+        handoff=handoff,
     )

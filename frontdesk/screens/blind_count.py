@@ -8,9 +8,6 @@ Enter) or a recount (``^r``); every submission is stored as its own count.
 
 from __future__ import annotations
 
-from rich import box
-from rich.console import Group
-from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -18,18 +15,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Static
 
-from frontdesk.data.drawer import (
-    BlindCount,
-    CountResult,
-    Drawer,
-    count_drawer,
-    denomination_label,
-    parse_count,
-)
+from frontdesk.data.counts import denomination_label, parse_count
+from frontdesk.data.drawer import BlindCount, CountResult, Drawer, count_drawer
 from frontdesk.data.errors import FrontDeskError, InvalidInput
 from frontdesk.money import InvalidAmount, format_cents, parse_cents
-from frontdesk.report_view import variance_word
 from frontdesk.screens.base import DeskScreen, MessageLine
+from frontdesk.widgets.count_result_view import CountResultView
 from frontdesk.widgets.fields import FieldMessage, TextField
 from frontdesk.widgets.keybar import KeyBar
 from frontdesk.widgets.safe import safe
@@ -59,66 +50,6 @@ def _amount(value: str, *, field: str) -> int:
         return parse_cents(value, allow_zero=True)
     except InvalidAmount as error:
         raise InvalidInput(f"{AMOUNT_LABELS[field]}: {error}", field=field) from None
-
-
-def _pieces_word(difference: int) -> str:
-    if difference > 0:
-        return f"+{difference} OVER"
-    if difference < 0:
-        return f"{difference} SHORT"
-    return "even"
-
-
-def result_renderable(result: CountResult, tolerance_cents: int, *, previous: bool) -> Group:
-    """Expected against counted for each tender, with words for over and short."""
-    exp = result.expected
-    if result.accepted:
-        head = Text("SETTLED: ", style="bold")
-        if result.reason:
-            head.append("the difference is explained.")
-        else:
-            head.append(f"within {format_cents(tolerance_cents)}.")
-    else:
-        head = Text("DIFFERS: ", style="bold")
-        if result.largest_variance > tolerance_cents:
-            head.append(f"more than {format_cents(tolerance_cents)} off.")
-        else:
-            head.append("the number of checks is off.")
-    if previous:
-        head = Text.assemble(("Last count (kept). ", "bold"), head)
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, padding=(0, 0, 0, 1), show_edge=False)
-    table.add_column("", no_wrap=True)
-    table.add_column("Expected", justify="right", no_wrap=True)
-    table.add_column("Counted", justify="right", no_wrap=True)
-    table.add_column("Over/short", no_wrap=True)
-    table.add_row(
-        "Cash",
-        format_cents(exp.cash_cents),
-        format_cents(result.cash_counted_cents),
-        variance_word(result.cash_variance),
-    )
-    table.add_row(
-        "Checks",
-        str(exp.check_count),
-        str(result.check_count),
-        _pieces_word(result.check_count - exp.check_count),
-    )
-    table.add_row(
-        "Check total",
-        format_cents(exp.check_cents),
-        format_cents(result.check_counted_cents),
-        variance_word(result.check_variance),
-    )
-    table.add_row(
-        "Card slips",
-        format_cents(exp.card_cents),
-        format_cents(result.card_counted_cents),
-        variance_word(result.card_variance),
-    )
-    parts: list[Text | Table] = [head, table]
-    if result.accepted and result.reason:
-        parts.append(Text.assemble("Reason: ", safe(result.reason)))
-    return Group(*parts)
 
 
 class BlindCountScreen(DeskScreen):
@@ -173,7 +104,7 @@ class BlindCountScreen(DeskScreen):
                             next_on_enter=name != "card-total",
                         )
                     yield FieldMessage(id=f"m-{name}")
-                yield Static("", id="count-result")
+                yield CountResultView("", id="count-result")
                 with Horizontal(id="reason-row", classes="count-row"):
                     yield Label("Reason", classes="reason-label")
                     yield TextField(id="reason", max_length=200)
@@ -366,9 +297,7 @@ class BlindCountScreen(DeskScreen):
     def _counted(self, result: CountResult) -> None:
         self.result = result
         tolerance = self.clinic.variance_tolerance_cents
-        self.query_one("#count-result", Static).update(
-            result_renderable(result, tolerance, previous=False)
-        )
+        self.query_one("#count-result", CountResultView).show(result, tolerance, previous=False)
         self.show_errors({})
         if result.accepted:
             self._show_reason(False)
@@ -389,9 +318,7 @@ class BlindCountScreen(DeskScreen):
             return
         self._show_reason(False)
         tolerance = self.clinic.variance_tolerance_cents
-        self.query_one("#count-result", Static).update(
-            result_renderable(self.result, tolerance, previous=True)
-        )
+        self.query_one("#count-result", CountResultView).show(self.result, tolerance, previous=True)
         self.query_one(f"#{self.field_names()[0]}", TextField).focus()
         self.say("Recount: correct the figures, then ^s stores a new count.")
         self._keys()

@@ -17,6 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
+from frontdesk.data.balances import payment_context
 from frontdesk.data.checkin import (
     CheckInRequest,
     CheckInResult,
@@ -29,7 +30,6 @@ from frontdesk.data.checkin import (
 )
 from frontdesk.data.errors import FrontDeskError
 from frontdesk.data.models import Status
-from frontdesk.data.payments import payment_context
 from frontdesk.money import InvalidAmount, format_cents, parse_cents, plain_cents
 from frontdesk.screens.base import DeskScreen, MessageLine
 from frontdesk.widgets.fields import FieldMessage, TextField

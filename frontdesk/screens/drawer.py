@@ -19,16 +19,11 @@ from textual.events import DescendantFocus
 from textual.widget import Widget
 from textual.widgets import DataTable, Static
 
+from frontdesk.data.balances import PaymentContext, payment_context
 from frontdesk.data.drawer import Drawer, open_drawer
 from frontdesk.data.errors import FrontDeskError, InvalidInput
 from frontdesk.data.models import PaymentKind, Tender
-from frontdesk.data.payments import (
-    PaymentContext,
-    PaymentRequest,
-    Taken,
-    payment_context,
-    take_payment,
-)
+from frontdesk.data.payments import PaymentRequest, Taken, take_payment
 from frontdesk.data.receipts import TENDER_LABELS, receipt_label
 from frontdesk.money import format_cents
 from frontdesk.printing import print_command

@@ -13,8 +13,9 @@ from zoneinfo import ZoneInfo
 from rich.text import Text
 from textual.binding import Binding
 
+from frontdesk.data.balances import PaymentContext, PaymentLine
 from frontdesk.data.models import Entry, Tender
-from frontdesk.data.payments import PaymentContext, PaymentLine, Taken, flag_for_billing
+from frontdesk.data.payments import Taken, flag_for_billing
 from frontdesk.data.receipts import TENDER_LABELS, receipt_label
 from frontdesk.data.reversals import ReversalRequest, reverse
 from frontdesk.dialogs.approval import Approval, ApprovalDialog

@@ -12,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Input, Static
 
-from frontdesk.data.drawer import denomination_label, parse_count
+from frontdesk.data.counts import denomination_label, parse_count
 from frontdesk.data.errors import InvalidInput
 from frontdesk.money import format_cents
 from frontdesk.widgets.fields import FieldMessage, TextField

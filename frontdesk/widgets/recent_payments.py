@@ -7,8 +7,8 @@ from textual import events
 from textual.binding import Binding
 from textual.widgets import DataTable
 
+from frontdesk.data.balances import PaymentLine
 from frontdesk.data.models import Entry
-from frontdesk.data.payments import PaymentLine
 from frontdesk.data.receipts import TENDER_LABELS, receipt_label
 from frontdesk.money import format_cents
 from frontdesk.widgets.keys import hand_back, run_now

@@ -263,3 +263,29 @@ def test_a_drawer_left_open_by_a_forced_close_can_be_counted_the_next_day(
     count_drawer(clinic.engine, drawer.id, BlindCount(cash=FLOAT), by=clinic.supervisor)
     assert status_of(clinic.engine, tomorrow).blockers == ()
     open_drawer(clinic.engine, staff=clinic.desk, counts=FLOAT)  # the clerk can start again
+
+
+def test_overdue_callbacks_warn_and_open_ones_are_handed_off(clinic: Clinic) -> None:
+    from frontdesk.data.callbacks import NewCallback, add_callback
+
+    add_callback(
+        clinic.engine,
+        NewCallback(reason="billing", caller_name="Rosa Alvarez", phone="312 555 0100"),
+        staff=clinic.desk,
+    )
+    add_callback(
+        clinic.engine,
+        NewCallback(
+            reason="clinical",
+            caller_name="Wei Chen",
+            phone="312 555 0101",
+            due=clock.now() - timedelta(minutes=5),
+        ),
+        staff=clinic.desk,
+    )
+    assert any(
+        "1 of 2 open callbacks are overdue" in w for w in status_of(clinic.engine, TODAY).warnings
+    )
+    report = close_day(clinic.engine, TODAY, by=clinic.supervisor).report
+    handed = [(h["owner"], h["who"], h["overdue"]) for h in report["handoff"]]
+    assert handed == [("desk", "Rosa Alvarez", False), ("nurse", "Wei Chen", True)]

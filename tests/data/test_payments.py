@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
+from frontdesk.data.balances import payment_context
 from frontdesk.data.db import read_session
 from frontdesk.data.drawer import open_drawer
 from frontdesk.data.errors import InvalidInput
 from frontdesk.data.models import PaymentKind, Tender
-from frontdesk.data.payments import PaymentRequest, payment_context, take_payment
+from frontdesk.data.payments import PaymentRequest, take_payment
 from tests.conftest import Clinic
 
 pytestmark = pytest.mark.usefixtures("fast_hashing")
