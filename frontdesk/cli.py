@@ -1,6 +1,7 @@
-"""The command line: set-up (init, demo), opening the app, and the supervisor's
+"""The command line: set-up (init, demo), opening the app, the supervisor's
 commands (close-day, reopen-day: see :mod:`frontdesk.cli_closeday`; settings: see
-:mod:`frontdesk.cli_settings`).
+:mod:`frontdesk.cli_settings`), and the callbacks queue (callbacks list|add,
+handoff: see :mod:`frontdesk.cli_callbacks`).
 
 Every command calls the same data-layer functions the app uses. ``--db`` may be
 given before the command (``frontdesk --db X close-day``) or after it.
@@ -16,6 +17,7 @@ from typing import Annotated
 import typer
 
 from frontdesk import __version__
+from frontdesk.cli_callbacks import callbacks_app, handoff_command
 from frontdesk.cli_closeday import close_day_command, reopen_day_command
 from frontdesk.cli_common import root_db
 from frontdesk.cli_settings import settings_command
@@ -247,3 +249,5 @@ def demo(
 app.command("close-day")(close_day_command)
 app.command("reopen-day")(reopen_day_command)
 app.command("settings")(settings_command)
+app.add_typer(callbacks_app)
+app.command("handoff")(handoff_command)

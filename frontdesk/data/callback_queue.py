@@ -41,6 +41,8 @@ class QueueItem:
     patient_id: int | None
     phone: str
     owner: str  # a queue name or a username
+    owner_queue: str  # "desk", "nurse", "supervisor"; "" when a person owns it
+    owner_name: str  # the person's display name; "" for a queue
     attempts: int
     last_attempt: str
     next_try_at: datetime | None
@@ -60,7 +62,7 @@ _OPEN = text(
              ORDER BY a.id DESC LIMIT 1),
            (SELECT a.next_try_at FROM callback_attempt a WHERE a.callback_id = c.id
              ORDER BY a.id DESC LIMIT 1) AS next_try_at,
-           c.owner_staff_id
+           c.owner_staff_id, s.display_name
     FROM callback c JOIN callback_reason r ON r.code = c.reason
     LEFT JOIN patient p ON p.id = c.patient_id
     LEFT JOIN staff s ON s.id = c.owner_staff_id
@@ -73,9 +75,9 @@ def _matches(item: QueueItem, owner_id: int | None, view: str, staff_id: int) ->
     if view == "mine":
         return owner_id == staff_id
     if view in ("desk", "nurse"):
-        return item.owner == view
+        return item.owner_queue == view
     if view == "supervisor":
-        return item.owner == "supervisor" or item.complaint
+        return item.owner_queue == "supervisor" or item.complaint
     if view == "overdue":
         return item.overdue
     return True
@@ -109,6 +111,8 @@ def queue_in(
             patient_id=row[11],
             phone=format_phone(str(row[12]), clinic.phone_region),
             owner=str(row[14]) if row[22] is not None else str(row[13]),
+            owner_queue="" if row[22] is not None else str(row[13]),
+            owner_name=str(row[23]) if row[22] is not None else "",
             attempts=int(row[19]),
             last_attempt=str(row[20] or ""),
             next_try_at=row[21].astimezone(clinic.zone) if row[21] is not None else None,
@@ -152,10 +156,14 @@ def counts(engine: Engine) -> tuple[int, int]:
 
 
 def handoff(engine: Engine) -> dict[str, list[QueueItem]]:
-    """Open items grouped by owner, for the next shift (owners in name order)."""
+    """Open items grouped by owner for the next shift: queues by name, people by full name.
+
+    A person is keyed by display name, so an account called "desk" is never
+    mixed with the desk queue.
+    """
     grouped: dict[str, list[QueueItem]] = {}
     for item in queue(engine):
-        grouped.setdefault(item.owner, []).append(item)
+        grouped.setdefault(item.owner_queue or item.owner_name, []).append(item)
     return dict(sorted(grouped.items()))
 
 

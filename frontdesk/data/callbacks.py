@@ -119,9 +119,10 @@ def due_for(reason: Reason, now: datetime, clinic: Clinic) -> datetime:
     return end
 
 
-def _reason(session: Session, code: str) -> Reason:
+def _reason(session: Session, code: str, *, automatic: bool = False) -> Reason:
+    """An active reason; the automatic ones (rebook, long wait) only for the desk's rules."""
     row = session.get(CallbackReason, code)
-    if row is None or not row.active:
+    if row is None or not row.active or row.automatic != automatic:
         raise InvalidInput("Choose a reason from the list", field="reason")
     return Reason(
         row.code,
@@ -330,7 +331,7 @@ def add_automatic(
     """
     if session.exec(select(Callback.id).where(Callback.cause == cause)).first() is not None:
         return None
-    reason = _reason(session, reason_code)
+    reason = _reason(session, reason_code, automatic=True)
     patient = session.get(Patient, patient_id)
     if patient is None:
         return None

@@ -260,8 +260,10 @@ def test_help_lists_every_command(launched: list[tuple[str, str]]) -> None:
 
     assert result.exit_code == 0, result.output
     assert sorted(section(result.stdout, "Commands:")) == [
+        "callbacks",
         "close-day",
         "demo",
+        "handoff",
         "init",
         "reopen-day",
         "settings",

@@ -181,3 +181,21 @@ def test_handoff_groups_open_items_by_owner(clinic: Clinic) -> None:
     close_callback(clinic.engine, closed, "resolved", staff=clinic.desk)
     grouped = handoff(clinic.engine)
     assert {owner: len(items) for owner, items in grouped.items()} == {"desk": 1, "nurse": 1}
+
+
+def test_a_person_named_like_a_queue_is_not_that_queue(clinic: Clinic) -> None:
+    from frontdesk.data.db import write_session
+    from frontdesk.data.staff import create_staff
+    from tests.conftest import PASSWORD
+
+    with write_session(clinic.engine) as session:
+        person = create_staff(session, username="nurse", password=PASSWORD, display_name="Nia")
+    _add(clinic, owner_staff_id=person.id)
+    assert queue(clinic.engine, view="nurse") == []
+    assert list(handoff(clinic.engine)) == ["Nia"]
+
+
+def test_the_automatic_reasons_are_not_for_clerks(clinic: Clinic) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        _add(clinic, reason="long_wait")
+    assert caught.value.field == "reason"
