@@ -145,6 +145,13 @@ def report_renderable(report: Report) -> RenderableType:
             f"{v['walk_ins']} walk-ins\nWaits: {waits}"
         )
     )
+    complaints = report.get("complaints") or []
+    if complaints:
+        lines = Text()
+        lines.append("Complaints resolved", style="bold")
+        for c in complaints:
+            lines.append(f"\n  {c['who']}: {c['outcome']} after {c['minutes_to_resolve']} min")
+        parts.append(lines)
     handoff: list[HandoffLine] = report.get("handoff") or []
     if report["billing"] or report["warnings"] or handoff:
         hand = Text("\n")

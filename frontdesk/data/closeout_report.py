@@ -121,6 +121,15 @@ class HandoffLine(TypedDict):
     notes: str
 
 
+class ComplaintLine(TypedDict):
+    """A complaint closed on the day, with how long it took to resolve."""
+
+    who: str
+    outcome: str
+    opened: str  # clinic-local, ISO to the minute
+    minutes_to_resolve: int
+
+
 class Report(TypedDict):
     """Everything close-day reports and stores."""
 
@@ -139,6 +148,7 @@ class Report(TypedDict):
     waits: Waits
     billing: list[BillingLine]
     handoff: NotRequired[list[HandoffLine]]  # absent in reports stored before callbacks
+    complaints: NotRequired[list[ComplaintLine]]
 
 
 _SIGNED = "CASE WHEN p.entry = 'payment' THEN p.amount_cents ELSE -p.amount_cents END"
@@ -197,6 +207,20 @@ _EVENTS = (
     )
     .bindparams(bindparam("start", type_=_TIME), bindparam("end", type_=_TIME))
     .columns(at=_TIME)
+)
+_COMPLAINTS = (
+    text(
+        """
+    SELECT c.caller_name, p.last_name, p.first_name, p.preferred_name, c.outcome,
+           c.created_at, c.closed_at
+    FROM callback c LEFT JOIN patient p ON p.id = c.patient_id
+    WHERE c.reason = 'complaint' AND c.status = 'closed'
+      AND c.closed_at >= :start AND c.closed_at < :end
+    ORDER BY c.closed_at
+    """
+    )
+    .bindparams(bindparam("start", type_=_TIME), bindparam("end", type_=_TIME))
+    .columns(created_at=_TIME, closed_at=_TIME)
 )
 _BILLING = text(
     """
@@ -369,6 +393,15 @@ def build_report(
         )
         for item in sorted(queue_in(session, clinic), key=lambda i: (i.owner, i.due_at))
     ]
+    complaints = [
+        ComplaintLine(
+            who=display_name(r[1], r[2], r[3]) if r[1] is not None else str(r[0]),
+            outcome=str(r[4]),
+            opened=r[5].astimezone(clinic.zone).isoformat(timespec="minutes"),
+            minutes_to_resolve=int((r[6] - r[5]).total_seconds() // 60),
+        )
+        for r in session.execute(_COMPLAINTS, {"start": start, "end": end})
+    ]
     return Report(
         clinic=clinic.name,
         business_date=day.isoformat(),
@@ -385,4 +418,5 @@ def build_report(
         waits=_waits(session, start, end),
         billing=billing,
         handoff=handoff,
+        complaints=complaints,
     )

@@ -289,3 +289,24 @@ def test_overdue_callbacks_warn_and_open_ones_are_handed_off(clinic: Clinic) -> 
     report = close_day(clinic.engine, TODAY, by=clinic.supervisor).report
     handed = [(h["owner"], h["who"], h["overdue"]) for h in report["handoff"]]
     assert handed == [("desk", "Rosa Alvarez", False), ("nurse", "Wei Chen", True)]
+
+
+def test_complaints_closed_on_the_day_report_their_resolution_time(clinic: Clinic) -> None:
+    from frontdesk.data.callbacks import NewCallback, add_callback, close_callback
+
+    added = add_callback(
+        clinic.engine,
+        NewCallback(reason="complaint", caller_name="Rosa Alvarez", phone="312 555 0100"),
+        staff=clinic.desk,
+    )
+    clock.advance(timedelta(minutes=95))
+    close_callback(clinic.engine, added.callback_id, "resolved", staff=clinic.supervisor)
+    report = close_day(clinic.engine, TODAY, by=clinic.supervisor).report
+    assert report["complaints"] == [
+        {
+            "who": "Rosa Alvarez",
+            "outcome": "resolved",
+            "opened": "2026-11-24T10:00-06:00",
+            "minutes_to_resolve": 95,
+        }
+    ]
