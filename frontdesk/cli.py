@@ -17,7 +17,8 @@ from typing import Annotated
 import typer
 
 from frontdesk import __version__
-from frontdesk.cli_callbacks import callbacks_app, handoff_command
+from frontdesk.cli_callbacks import callbacks_app
+from frontdesk.cli_callbacks_show import handoff_command
 from frontdesk.cli_closeday import close_day_command, reopen_day_command
 from frontdesk.cli_common import root_db
 from frontdesk.cli_settings import settings_command

@@ -1,7 +1,8 @@
-"""What the supervisor's commands share: the database, the sign-in, and the console.
+"""What the CLI's commands share: the database, the sign-in, and the console.
 
-Used by :mod:`frontdesk.cli_closeday`, :mod:`frontdesk.cli_counts` and
-:mod:`frontdesk.cli_settings`. Exit codes:
+Used by :mod:`frontdesk.cli_closeday`, :mod:`frontdesk.cli_counts`,
+:mod:`frontdesk.cli_settings` and the callbacks commands
+(:mod:`frontdesk.cli_callbacks`). Exit codes:
 
 - 0: done (closed, already closed, reopened, settings shown or changed);
 - 1: not closed: blockers remain, you answered no, or the database was busy;
@@ -168,15 +169,14 @@ def database(ctx: typer.Context, db: str | None) -> Iterator[Engine]:
         engine.dispose()
 
 
-def supervisor(engine: Engine, user: str | None, what: str) -> StaffMember:
-    """Sign in (audited as ``cli``); refuse anyone who is not a supervisor."""
+def sign_in_as(engine: Engine, name: str) -> StaffMember:
+    """Sign ``name`` in (audited as ``cli``), any role.
+
+    The password comes from ``FRONTDESK_PASSWORD``; else it is asked for, hidden,
+    on a terminal; else it is the first line piped in.
+    """
     from frontdesk.data.staff import sign_in
 
-    name = (user or "").strip()
-    if not name:
-        if not is_terminal():
-            raise fail(f"Name the supervisor with --user NAME (or set {USER_ENV}).")
-        name = ask("Supervisor username").strip()
     password = os.environ.get(PASSWORD_ENV) or None
     if password is None:
         if is_terminal():
@@ -187,7 +187,17 @@ def supervisor(engine: Engine, user: str | None, what: str) -> StaffMember:
                 raise fail(
                     f"No password: set {PASSWORD_ENV}, pipe it in, or run this on a terminal."
                 )
-    member = sign_in(engine, name, password, purpose="cli")
+    return sign_in(engine, name, password, purpose="cli")
+
+
+def supervisor(engine: Engine, user: str | None, what: str) -> StaffMember:
+    """Sign in (as :func:`sign_in_as`); refuse anyone who is not a supervisor."""
+    name = (user or "").strip()
+    if not name:
+        if not is_terminal():
+            raise fail(f"Name the supervisor with --user NAME (or set {USER_ENV}).")
+        name = ask("Supervisor username").strip()
+    member = sign_in_as(engine, name)
     if not member.is_supervisor:
         raise fail(f"{member.username} is not a supervisor; only a supervisor can {what}.")
     return member

@@ -12,11 +12,11 @@ from typing import NoReturn
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from frontdesk import clock
 from frontdesk.data import audit
-from frontdesk.data.db import write_session
+from frontdesk.data.db import read_session, write_session
 from frontdesk.data.errors import FrontDeskError, InvalidInput, SignInFailed, SignInThrottled
 from frontdesk.data.models import Role, SignInThrottle, Staff
 from frontdesk.data.validation import clean_name, clean_text
@@ -70,6 +70,17 @@ def to_member(row: Staff) -> StaffMember:
     return StaffMember(
         id=row.id, username=row.username, display_name=row.display_name, role=Role(row.role)
     )
+
+
+def find_active_staff(engine: Engine, username: str) -> StaffMember | None:
+    """The active account ``username`` (matched as sign-in matches names), else ``None``."""
+    with read_session(engine) as session:
+        row = session.exec(
+            select(Staff).where(
+                Staff.username_key == username_key(username), col(Staff.active).is_(True)
+            )
+        ).first()
+        return to_member(row) if row is not None else None
 
 
 def create_staff(
