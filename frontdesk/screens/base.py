@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from frontdesk.app import FrontDeskApp
     from frontdesk.data.clinic import Clinic
     from frontdesk.data.staff import StaffMember
+    from frontdesk.screens.callback_form import CallbackAdded
     from frontdesk.screens.drawer import DrawerOutcome
 
 T = TypeVar("T")
@@ -89,6 +90,8 @@ class DeskScreen(Screen[Any]):
         Binding("slash", "find", "Find", id="find"),
         Binding("dollar_sign", "drawer", "Take payment", id="drawer", key_display="$"),
         Binding("ctrl+l", "lock", "Lock", id="lock"),
+        # Priority: ^k also works while typing in a field (where it would delete to the end).
+        Binding("ctrl+k", "callback", "New callback", id="callback", priority=True),
     ]
 
     @property
@@ -151,6 +154,21 @@ class DeskScreen(Screen[Any]):
         """Back from the drawer: say what was taken or changed, if anything."""
         if outcome is not None:
             self.say(outcome.message)
+
+    def action_callback(self) -> None:
+        """Quick add a call to return; a screen showing one patient keeps it in ``patient_id``."""
+        from frontdesk.screens.callback_form import CallbackFormScreen
+
+        patient_id = getattr(self, "patient_id", None)
+        self.app.push_screen(
+            CallbackFormScreen(patient_id=patient_id if isinstance(patient_id, int) else None),
+            self.after_callback,
+        )
+
+    def after_callback(self, added: CallbackAdded | None) -> None:
+        """Back from quick add: say what was saved (a warning as an error line)."""
+        if added is not None:
+            self.say(added.message, error=added.warning)
 
     def action_lock(self) -> None:
         """Sign out and clear every screen."""

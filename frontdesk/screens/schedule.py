@@ -11,9 +11,11 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from frontdesk.data.appointments import CANCEL_REASONS, Changed, change_status, undo_last
+from frontdesk.data.callback_queue import counts
 from frontdesk.data.models import Status
 from frontdesk.data.schedule import DaySchedule, ScheduleRow, load_day
 from frontdesk.screens.base import DeskScreen, MessageLine
+from frontdesk.screens.callbacks import CallbacksScreen, sweep_quietly
 from frontdesk.widgets.keybar import KeyBar
 from frontdesk.widgets.safe import safe
 
@@ -99,6 +101,8 @@ class ScheduleScreen(DeskScreen):
         Binding("w", "walk_in", "Walk-in", id="schedule.walk_in"),
         Binding("dollar_sign", "drawer", "Payment", id="drawer", key_display="$"),
         Binding("slash", "find", "Find", id="find"),
+        Binding("b", "callbacks", "Callbacks", id="schedule.callbacks"),
+        Binding("ctrl+k", "callback", "New callback", id="callback", priority=True),
         Binding("left", "day(-1)", "Day", id="schedule.prev_day", key_display="←→"),
         Binding("right", "day(1)", "Next day", id="schedule.next_day", show=False),
         Binding("t", "today", "Today", id="schedule.today"),
@@ -117,6 +121,7 @@ class ScheduleScreen(DeskScreen):
         self.schedule: DaySchedule | None = None
         self._keys: list[str] = []
         self._message = ""
+        self.callbacks: tuple[int, int] | None = None  # open, overdue
 
     def compose(self) -> ComposeResult:
         yield Static("", id="title", markup=False)
@@ -125,10 +130,9 @@ class ScheduleScreen(DeskScreen):
         yield Static("", id="counts", markup=False)
         yield MessageLine(id="message")
         keys = [b for b in self.BINDINGS if isinstance(b, Binding)]
-        # A supervisor's extra key (End day) takes the bar to a third line.
+        # Three lines: the callbacks keys (and a supervisor's End day) need the third.
         yield KeyBar(
-            [b for b in keys if self.check_action(b.action, ()) is not False],
-            classes="-tall" if self.staff.is_supervisor else "",
+            [b for b in keys if self.check_action(b.action, ()) is not False], classes="-tall"
         )
 
     def check_action(self, action: str, _parameters: tuple[object, ...]) -> bool | None:
@@ -154,13 +158,20 @@ class ScheduleScreen(DeskScreen):
         if message:
             self._message = message  # kept even if a newer reload supersedes this one
 
-        def done(schedule: DaySchedule) -> None:
-            self.show_day(schedule)
+        staff_id = self.staff.id
+
+        def job() -> tuple[DaySchedule, tuple[int, int]]:
+            sweep_quietly(engine, staff_id)
+            return load_day(engine, day, provider_id), counts(engine)
+
+        def done(result: tuple[DaySchedule, tuple[int, int]]) -> None:
+            self.callbacks = result[1]
+            self.show_day(result[0])
             if self._message:
                 self.say(self._message)
                 self._message = ""
 
-        self.db(lambda: load_day(engine, day, provider_id), done, exclusive=True)
+        self.db(job, done, exclusive=True)
 
     def show_day(self, schedule: DaySchedule) -> None:
         """Put ``schedule`` on screen, keeping the cursor on the same appointment."""
@@ -217,9 +228,18 @@ class ScheduleScreen(DeskScreen):
         if self.provider_id is not None and self.schedule is not None:
             name = dict(self.schedule.providers).get(self.provider_id, "?")
             parts.insert(0, f"{name.upper()} ONLY (p: everyone) ·")
-        self.query_one("#counts", Static).update(
-            Text("  ".join(parts) if parts else "No appointments")
-        )
+        text = "  ".join(parts) if parts else "No appointments"
+        line = Text(text, no_wrap=True)
+        if self.callbacks is not None:
+            found, overdue = self.callbacks
+            right = f"Callbacks {found}" + (f" ({overdue} overdue)" if overdue else "")
+            room = max(self.size.width, 80) - 2 - len(right) - 2
+            if len(text) > room:  # a busy day: closer together before anything is cut
+                line = Text(" ".join(parts), no_wrap=True)
+            line.truncate(room, overflow="ellipsis")
+            line.pad_right(room + 2 - line.cell_len)
+            line.append(right, style="bold" if overdue else "")
+        self.query_one("#counts", Static).update(line)
 
     # --- selection ----------------------------------------------------------------------
 
@@ -333,6 +353,10 @@ class ScheduleScreen(DeskScreen):
     def after_drawer(self, outcome: DrawerOutcome | None) -> None:
         """Back from the drawer: copays taken change the flags; say what happened."""
         self.reload(outcome.message if outcome is not None else "")
+
+    def action_callbacks(self) -> None:
+        """The callbacks queue; the counts line is refreshed on the way back."""
+        self.app.push_screen(CallbacksScreen())
 
     def action_end_day(self) -> None:
         """Count the drawers and close the day (supervisors)."""
