@@ -1,4 +1,4 @@
-"""``frontdesk callbacks list|add`` and ``frontdesk handoff``: the callbacks queue from a shell.
+"""``frontdesk callbacks list|add|reasons`` and ``frontdesk handoff`` from a shell.
 
 This module is the ``callbacks`` command group; :mod:`frontdesk.cli` registers it
 and ``handoff``. The commands are in :mod:`frontdesk.cli_callbacks_show` (list,
@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import typer
 
+from frontdesk.cli_callback_reasons import reasons_command
 from frontdesk.cli_callbacks_add import add_command
 from frontdesk.cli_callbacks_show import list_command
 
 callbacks_app = typer.Typer(
     name="callbacks",
-    help="List the open callbacks, or add new ones.",
+    help="List the open callbacks, add new ones, or set up their reasons.",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
 )
 callbacks_app.command("list")(list_command)
 callbacks_app.command("add")(add_command)
+callbacks_app.command("reasons")(reasons_command)
