@@ -2,7 +2,8 @@
 
 A clerk's process loops taking cash payments and prints each receipt number
 only after ``take_payment`` has returned (after COMMIT), as the screen does.
-The test kills it with SIGKILL at random moments, dozens of times, starting it
+The test kills it with SIGKILL dozens of times, as it reaches a randomly chosen
+phase (inside the transaction, at COMMIT, between payments), starting it
 again after each kill, then checks the database: every printed receipt is
 stored with its amount, receipt numbers run 1..N without a gap, the file
 passes ``PRAGMA integrity_check``, the drawer's expected cash is the float
@@ -47,6 +48,8 @@ READ_TIMEOUT_S = 30.0
 SERVER = r"""
 import os, random, sys, traceback
 
+from sqlalchemy import event
+
 from frontdesk.data.db import make_engine
 from frontdesk.data.drawer import my_drawer, open_drawer
 from frontdesk.data.models import PaymentKind, Role
@@ -63,6 +66,10 @@ def say(line):
 
 def clerk(seed):
     engine = make_engine(DB)
+    # Announce each phase of a write, so the parent can kill inside any of them:
+    # after BEGIN IMMEDIATE (inside the transaction) and just before COMMIT.
+    event.listen(engine, "begin", lambda _conn: say("at begin"))
+    event.listen(engine, "commit", lambda _conn: say("at commit"))
     staff = StaffMember(id=STAFF_ID, username="ana", display_name="Ana", role=Role.DESK)
     if my_drawer(engine, STAFF_ID) is None:
         open_drawer(engine, staff=staff, counts={2000: "25"})
@@ -153,6 +160,15 @@ def test_killed_clerks_lose_no_acknowledged_payment(clinic: Clinic, tmp_path: Pa
         assert int(number) not in printed
         printed[int(number)] = int(amount)
 
+    def until(wanted: str) -> str:
+        """Read on to the next line starting ``wanted``, keeping every receipt seen."""
+        while True:
+            line = lines.next()
+            if line.startswith("receipt"):
+                receipt(line)
+            if line.startswith(wanted):
+                return line
+
     try:
         for kill in range(KILLS):
             server.stdin.write(f"go {kill}\n".encode())
@@ -161,13 +177,12 @@ def test_killed_clerks_lose_no_acknowledged_payment(clinic: Clinic, tmp_path: Pa
             assert kind == "pid"
             pid = int(pid_text)
             for _ in range(rng.randint(1, 4)):  # let it take a few payments
-                receipt(lines.next())
-            # A moment of 0-3 ms, so the kill lands anywhere in the next payment:
-            # before BEGIN, inside the transaction, during COMMIT, or before the print.
-            time.sleep(rng.random() * 0.003)
+                until("receipt")
+            # Kill as it reaches a phase of the next payment: inside the transaction,
+            # at COMMIT, or between payments (the receipt just printed).
+            until(rng.choice(("at begin", "at commit", "receipt")))
             os.kill(pid, signal.SIGKILL)
-            while (line := lines.next()).split()[0] != "exit":
-                receipt(line)  # printed before it died
+            line = until("exit")  # receipts printed before it died are kept
             _, dead, status = line.split()
             assert int(dead) == pid
             assert os.WIFSIGNALED(int(status)), f"exit status {status}; stderr:\n{lines.stderr()}"
