@@ -20,23 +20,11 @@ from frontdesk.data.validation import clean_text
 MAX_DUE_MINUTES = 60 * 24 * 90  # 90 days
 
 
-def _plain(row: CallbackReason) -> Reason:
-    return Reason(
-        row.code,
-        row.label,
-        row.queue,
-        row.due_minutes,
-        row.priority,
-        row.also_supervisor,
-        row.automatic,
-    )
-
-
 def all_reasons(engine: Engine) -> list[tuple[Reason, bool]]:
     """Every reason (the automatic ones too) with whether it is switched on."""
     with read_session(engine) as session:
         rows = session.exec(select(CallbackReason).order_by(col(CallbackReason.position))).all()
-        return [(_plain(row), row.active) for row in rows]
+        return [(Reason.of(row), row.active) for row in rows]
 
 
 def update_reason(
@@ -65,7 +53,7 @@ def update_reason(
         row = session.get(CallbackReason, code)
         if row is None:
             raise InvalidInput(f"No reason with the code {code}", field="code")
-        before = _plain(row)
+        before = Reason.of(row)
         if label is not None:
             row.label = clean_text(label, field="label", label="Label", required=True, max_len=40)
         if queue is not None:
@@ -82,6 +70,6 @@ def update_reason(
             staff_id=by.id,
             action="callback_reason.changed",
             entity="callback_reason",
-            detail={"code": code, "before": before.__dict__, "after": _plain(row).__dict__},
+            detail={"code": code, "before": before.__dict__, "after": Reason.of(row).__dict__},
         )
-        return _plain(row)
+        return Reason.of(row)

@@ -65,6 +65,19 @@ class Reason:
     also_supervisor: bool
     automatic: bool
 
+    @classmethod
+    def of(cls, row: CallbackReason) -> Reason:
+        """The plain value of a reason row."""
+        return cls(
+            row.code,
+            row.label,
+            row.queue,
+            row.due_minutes,
+            row.priority,
+            row.also_supervisor,
+            row.automatic,
+        )
+
 
 @dataclass(frozen=True)
 class NewCallback:
@@ -96,10 +109,7 @@ def reasons_in(session: Session, *, include_automatic: bool = False) -> list[Rea
     if not include_automatic:
         query = query.where(col(CallbackReason.automatic).is_(False))
     rows = session.exec(query.order_by(col(CallbackReason.position))).all()
-    return [
-        Reason(r.code, r.label, r.queue, r.due_minutes, r.priority, r.also_supervisor, r.automatic)
-        for r in rows
-    ]
+    return [Reason.of(r) for r in rows]
 
 
 def reasons(engine: Engine) -> list[Reason]:
@@ -124,15 +134,7 @@ def _reason(session: Session, code: str, *, automatic: bool = False) -> Reason:
     row = session.get(CallbackReason, code)
     if row is None or not row.active or row.automatic != automatic:
         raise InvalidInput("Choose a reason from the list", field="reason")
-    return Reason(
-        row.code,
-        row.label,
-        row.queue,
-        row.due_minutes,
-        row.priority,
-        row.also_supervisor,
-        row.automatic,
-    )
+    return Reason.of(row)
 
 
 def _check_owner(session: Session, queue: str | None, staff_id: int | None) -> None:
