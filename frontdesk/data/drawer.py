@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import Date, text
@@ -272,7 +272,7 @@ def count_drawer(
             raise InvalidInput("Enter how many checks make up the total", field="check-count")
         reason = clean_text(count.reason, field="reason", label="Reason", max_len=500)
         exp = expected(session, drawer_id)
-        result = CountResult(
+        result = CountResult(  # the variances, before the count is stored
             count_id=0,
             drawer_id=drawer_id,
             expected=exp,
@@ -321,17 +321,7 @@ def count_drawer(
                 "reason": reason,
             },
         )
-        return CountResult(
-            count_id=row.id,
-            drawer_id=drawer_id,
-            expected=exp,
-            cash_counted_cents=result.cash_counted_cents,
-            check_count=checks,
-            check_counted_cents=check_cents,
-            card_counted_cents=card_cents,
-            accepted=accepted,
-            reason=reason,
-        )
+        return replace(result, count_id=row.id, accepted=accepted)
 
 
 _DAY_DRAWERS = text("SELECT d.id FROM drawer_session d WHERE d.business_date = :day ORDER BY d.id")
