@@ -24,8 +24,11 @@ if TYPE_CHECKING:
 
     from frontdesk.data.clinic import Clinic
     from frontdesk.data.staff import StaffMember
+    from frontdesk.data.watch import ChangeWatch
 
 log = logging.getLogger(__name__)
+
+WATCH_SECONDS = 1.0  # how often a terminal asks whether another one changed something
 
 
 class FrontDeskApp(App[None]):
@@ -48,6 +51,8 @@ class FrontDeskApp(App[None]):
         self.backend_error = ""
         self._held_keys: list[events.Key] = []
         self._idle_timer: Timer | None = None
+        self._watch: ChangeWatch | None = None
+        self._watch_timer: Timer | None = None
 
     def on_mount(self) -> None:
         """Show sign-in first; open the database behind it."""
@@ -157,6 +162,45 @@ class FrontDeskApp(App[None]):
         minutes = self.clinic.idle_lock_minutes if self.clinic else 0
         if minutes > 0:
             self._idle_timer = self.set_timer(minutes * 60, self.idle_lock, name="idle-lock")
+        self._start_watch()
+
+    # --- other terminals' changes ----------------------------------------------------
+
+    def _start_watch(self) -> None:
+        """Ask every second whether another terminal changed something (see data/watch)."""
+        from frontdesk.data.watch import ChangeWatch
+
+        if self.engine is None:
+            return
+        self._stop_watch()
+        self._watch = ChangeWatch(self.engine)
+        self._watch_timer = self.set_interval(WATCH_SECONDS, self.check_changes, name="watch")
+
+    def _stop_watch(self) -> None:
+        if self._watch_timer is not None:
+            self._watch_timer.stop()
+            self._watch_timer = None
+        if self._watch is not None:
+            self._watch.close()
+            self._watch = None
+
+    def check_changes(self) -> None:
+        """Something was committed since the last look: the screen on top reads again.
+
+        Screens beneath read again when they come back to the top. When nothing
+        changed, nothing is read and nothing is drawn.
+        """
+        from frontdesk.screens.base import DeskScreen
+
+        if self._watch is None or not self._watch.changed():
+            return
+        screen = self.screen
+        if isinstance(screen, DeskScreen):
+            screen.data_changed()
+
+    def on_unmount(self) -> None:
+        """Give the watch's connection back."""
+        self._stop_watch()
 
     def idle_lock(self) -> None:
         """Nobody pressed a key for the clinic's idle time: clear every screen, ask to sign in.
@@ -173,6 +217,7 @@ class FrontDeskApp(App[None]):
     def lock(self) -> None:
         """Sign out: drop every screen (and the patient data on it), back to sign-in."""
         self.staff = None
+        self._stop_watch()
         if self._idle_timer is not None:
             self._idle_timer.stop()
             self._idle_timer = None

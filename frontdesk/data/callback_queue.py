@@ -125,7 +125,12 @@ def queue_in(
             continue
         items.append((item, row[22]))
     kept = [item for item, owner in items if _matches(item, owner, view, staff_id)]
-    return sorted(kept, key=lambda i: (not i.overdue, i.priority, i.due_at, i.id))
+    return sorted(kept, key=queue_order)
+
+
+def queue_order(item: QueueItem) -> tuple[bool, int, datetime, int]:
+    """The queue's order: overdue first, then priority, then due time."""
+    return (not item.overdue, item.priority, item.due_at, item.id)
 
 
 def queue(
@@ -218,3 +223,29 @@ def sweep_long_waits(engine: Engine, *, staff_id: int | None = None) -> int:
             ):
                 made += 1
     return made
+
+
+_NEXT_DUE = (
+    text("SELECT MIN(due_at) AS due_at FROM callback WHERE status != 'closed' AND due_at > :now")
+    .bindparams(bindparam("now", type_=_TIME))
+    .columns(due_at=_TIME)
+)
+
+
+def next_change_at(engine: Engine) -> datetime | None:
+    """The next moment the counts change by themselves, with nobody writing; ``None`` if never.
+
+    That is when the next open item falls overdue, or when the next arrived
+    patient has waited the clinic's long-wait time (and so gets an item).
+    """
+    now = clock.now()
+    with read_session(engine) as session:
+        clinic = get_clinic_in(session)
+        moments = [session.execute(_NEXT_DUE, {"now": now}).scalar_one()]
+        start, end = clock.day_bounds(clinic.today(), clinic.zone)
+        limit = timedelta(minutes=clinic.long_wait_minutes)
+        for _, _, arrived in session.execute(_LONG_WAITS, {"start": start, "end": end}):
+            if arrived is not None and arrived + limit > now:
+                moments.append(arrived + limit)
+    found = [moment for moment in moments if moment is not None]
+    return min(found) if found else None

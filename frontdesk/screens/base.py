@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from frontdesk.data.errors import FrontDeskError
+from frontdesk.widgets.line import Line
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 UNEXPECTED = "Something went wrong and nothing was saved. Try again; if it repeats, tell IT."
 
 
-class MessageLine(Static):
+class MessageLine(Line):
     """One line for what just happened or what went wrong (plain text, never markup)."""
 
     DEFAULT_CSS = """
@@ -36,13 +36,10 @@ class MessageLine(Static):
     MessageLine.-error { color: $text-error; text-style: bold; }
     """
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__("", markup=False, **kwargs)
-
     def say(self, text: str, *, error: bool = False) -> None:
         """Show ``text``; errors start with "!" so they read without colour."""
         self.set_class(error, "-error")
-        self.update(f"! {text}" if error and text else text)
+        self.show(f"! {text}" if error and text else text)
 
 
 def run_db(
@@ -122,6 +119,13 @@ class DeskScreen(Screen[Any]):
         for line in self.query(MessageLine):
             line.say(text, error=error)
             return
+
+    def data_changed(self) -> None:
+        """Another terminal (or a job of this one) committed something: read again if shown.
+
+        Screens that show shared lists override this; forms do not, so nothing
+        typed is ever disturbed.
+        """
 
     def show_error(self, error: FrontDeskError) -> None:
         """A domain error on the message line."""

@@ -16,9 +16,16 @@ from typing import TYPE_CHECKING, TypeVar
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable
 
-from frontdesk.data.callback_queue import FILTERS, QueueItem, counts, queue, sweep_long_waits
+from frontdesk.data.callback_queue import (
+    FILTERS,
+    QueueItem,
+    counts,
+    queue,
+    queue_order,
+    sweep_long_waits,
+)
 from frontdesk.data.callbacks import (
     ATTEMPTS,
     OUTCOMES,
@@ -33,6 +40,7 @@ from frontdesk.data.errors import FrontDeskError
 from frontdesk.screens.base import DeskScreen, MessageLine
 from frontdesk.widgets.callback_rows import CallbackTable, detail_text
 from frontdesk.widgets.keybar import KeyBar
+from frontdesk.widgets.line import Line
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
@@ -96,12 +104,13 @@ class CallbacksScreen(DeskScreen):
         self._busy = True  # until the list is first shown: keys typed ahead wait for it
         self._first = True
         self._pending: list[Callable[[], None]] = []  # keys pressed while a save ran
+        self._stale = False  # another terminal changed something while a save ran
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="cb-title", markup=False)
-        yield Static("", id="cb-lists", markup=False)
+        yield Line("", id="cb-title")
+        yield Line("", id="cb-lists")
         yield CallbackTable(id="queue")
-        yield Static("", id="cb-detail", markup=False)
+        yield Line("", id="cb-detail")
         yield MessageLine(id="message")
         yield KeyBar([b for b in self.BINDINGS if isinstance(b, Binding)], classes="-tall")
 
@@ -118,15 +127,25 @@ class CallbacksScreen(DeskScreen):
 
     # --- loading and showing ------------------------------------------------------------
 
-    def load(self, message: str = "") -> None:
-        """Read the list shown (a newer load supersedes this one)."""
+    def load(self, message: str = "", *, keep_shown: bool = False) -> None:
+        """Read the list shown (a newer load supersedes this one).
+
+        ``keep_shown`` (a live refresh) also keeps the items on screen that are
+        still open but left this list, the way an action does: an item just
+        passed on with Tab stays under the cursor until the list is read anew.
+        """
         engine, staff_id, view, reason = self.engine, self.staff.id, self.view, self.reason
         first = not self.known_reasons
+        shown = {item.id for item in self.table.items} if keep_shown else set()
 
         def job() -> tuple[list[Reason], list[QueueItem], Totals]:
             sweep_quietly(engine, staff_id)
             found = reasons(engine) if first else []
             items = queue(engine, view=view, staff_id=staff_id, reason=reason)
+            if shown:
+                listed = {item.id for item in items}
+                kept = [i for i in queue(engine) if i.id in shown and i.id not in listed]
+                items = sorted(items + kept, key=queue_order)
             return found, items, counts(engine)
 
         def done(result: tuple[list[Reason], list[QueueItem], Totals]) -> None:
@@ -166,7 +185,7 @@ class CallbacksScreen(DeskScreen):
         title = Text.assemble(("Callbacks", "bold"), f"   Open {found}  Overdue {overdue}")
         if self.view != "all" or self.reason is not None:
             title.append(f"   (this list: {len(self.table.items)})")
-        self.query_one("#cb-title", Static).update(title)
+        self.query_one("#cb-title", Line).show(title)
 
     def _show_lists(self) -> None:
         line = Text("Show ", no_wrap=True, overflow="ellipsis")
@@ -178,11 +197,11 @@ class CallbacksScreen(DeskScreen):
             line.append(" ")
         label = self.seen_reasons.get(self.reason, self.reason) if self.reason else "all"
         line.append(f"  Reason: {label}")
-        self.query_one("#cb-lists", Static).update(line)
+        self.query_one("#cb-lists", Line).show(line)
 
     def _show_detail(self) -> None:
         width = self.size.width or 80
-        self.query_one("#cb-detail", Static).update(
+        self.query_one("#cb-detail", Line).show(
             detail_text(self.selected(), self.clinic.today(), width)
         )
 
@@ -214,6 +233,14 @@ class CallbacksScreen(DeskScreen):
         self._busy = False
         if self._pending:
             self._pending.pop(0)()
+        elif self._stale:
+            self.data_changed()
+
+    def data_changed(self) -> None:
+        """Another terminal changed something: read again, once no save is running."""
+        self._stale = self._busy
+        if not self._busy:
+            self.load(keep_shown=True)
 
     def _act(self, job: Callable[[], T], said: Callable[[T], str]) -> None:
         """Save in a thread, then re-read the items and update the rows shown."""

@@ -12,13 +12,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Static
 
 from frontdesk import clock
 from frontdesk.data.callback_queue import QueueItem, counts, handoff
 from frontdesk.screens.base import DeskScreen, MessageLine
 from frontdesk.widgets.callback_rows import SHORT_REASONS, due_text, tries_text, who_text
 from frontdesk.widgets.keybar import KeyBar
+from frontdesk.widgets.line import Line
 from frontdesk.widgets.safe import safe
 
 Grouped = dict[str, list[QueueItem]]
@@ -79,9 +79,9 @@ class HandoffScreen(DeskScreen):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="ho-title", markup=False)
+        yield Line("", id="ho-title")
         with VerticalScroll(id="ho-scroll", can_focus=False):
-            yield Static("Loading...", id="ho-list", markup=False)
+            yield Line("Loading...", id="ho-list")
         yield MessageLine(id="message")
         yield KeyBar([b for b in self.BINDINGS if isinstance(b, Binding)])
 
@@ -103,9 +103,9 @@ class HandoffScreen(DeskScreen):
             ("Hand-off", "bold"),
             f"   open callbacks by owner   {now:%a %d %b %H:%M}   Open {found}  Overdue {overdue}",
         )
-        self.query_one("#ho-title", Static).update(title)
+        self.query_one("#ho-title", Line).show(title)
         width = max(self.size.width, 80) - 2
-        self.query_one("#ho-list", Static).update(handoff_text(grouped, now.date(), width))
+        self.query_one("#ho-list", Line).show(handoff_text(grouped, now.date(), width))
 
     def action_scroll(self, how: str) -> None:
         """Move through the list."""
@@ -116,6 +116,10 @@ class HandoffScreen(DeskScreen):
             "page_down": scroll.scroll_page_down,
             "page_up": scroll.scroll_page_up,
         }[how](animate=False)
+
+    def data_changed(self) -> None:
+        """Another terminal changed something: read the list again."""
+        self.load()
 
     def action_refresh(self) -> None:
         """Read again now."""

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Static
+from textual.timer import Timer
+from textual.widgets import DataTable
 
 from frontdesk.data.appointments import CANCEL_REASONS, Changed, change_status, undo_last
-from frontdesk.data.callback_queue import counts
+from frontdesk.data.callback_queue import counts, next_change_at
 from frontdesk.data.models import Status
 from frontdesk.data.schedule import DaySchedule, ScheduleRow, load_day
 from frontdesk.screens.base import DeskScreen, MessageLine
 from frontdesk.screens.callbacks import CallbacksScreen, sweep_quietly
 from frontdesk.widgets.keybar import KeyBar
+from frontdesk.widgets.line import Line
 from frontdesk.widgets.safe import safe
 
 if TYPE_CHECKING:
@@ -122,12 +124,13 @@ class ScheduleScreen(DeskScreen):
         self._keys: list[str] = []
         self._message = ""
         self.callbacks: tuple[int, int] | None = None  # open, overdue
+        self._due_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="title", markup=False)
+        yield Line("", id="title")
         table: ScheduleTable = ScheduleTable(id="day", cursor_type="row", zebra_stripes=False)
         yield table
-        yield Static("", id="counts", markup=False)
+        yield Line("", id="counts")
         yield MessageLine(id="message")
         keys = [b for b in self.BINDINGS if isinstance(b, Binding)]
         # Three lines: the callbacks keys (and a supervisor's End day) need the third.
@@ -160,18 +163,37 @@ class ScheduleScreen(DeskScreen):
 
         staff_id = self.staff.id
 
-        def job() -> tuple[DaySchedule, tuple[int, int]]:
+        def job() -> tuple[DaySchedule, tuple[int, int], datetime | None]:
             sweep_quietly(engine, staff_id)
-            return load_day(engine, day, provider_id), counts(engine)
+            return load_day(engine, day, provider_id), counts(engine), next_change_at(engine)
 
-        def done(result: tuple[DaySchedule, tuple[int, int]]) -> None:
+        def done(result: tuple[DaySchedule, tuple[int, int], datetime | None]) -> None:
             self.callbacks = result[1]
             self.show_day(result[0])
+            self._wake_at(result[2])
             if self._message:
                 self.say(self._message)
                 self._message = ""
 
         self.db(job, done, exclusive=True)
+
+    def data_changed(self) -> None:
+        """Another terminal changed something: read the day again; only changes are drawn."""
+        self.reload()
+
+    def _wake_at(self, moment: datetime | None) -> None:
+        """Read again when the counts change by the clock alone (an item falls overdue).
+
+        One timer for that moment, not a ticking one: waiting sends nothing.
+        """
+        from frontdesk import clock
+
+        if self._due_timer is not None:
+            self._due_timer.stop()
+            self._due_timer = None
+        if moment is not None:
+            delay = max((moment - clock.now()).total_seconds(), 0.0) + 1.0
+            self._due_timer = self.set_timer(delay, self.reload, name="next-due")
 
     def show_day(self, schedule: DaySchedule) -> None:
         """Put ``schedule`` on screen, keeping the cursor on the same appointment."""
@@ -220,7 +242,7 @@ class ScheduleScreen(DeskScreen):
         if self.day == self.clinic.today():
             title.append(" (today)")
         title.append(f"   {self.staff.display_name} ({self.staff.role.value})")
-        self.query_one("#title", Static).update(title)
+        self.query_one("#title", Line).show(title)
 
     def _show_counts(self) -> None:
         counts = self.schedule.counts if self.schedule else {}
@@ -239,7 +261,7 @@ class ScheduleScreen(DeskScreen):
             line.truncate(room, overflow="ellipsis")
             line.pad_right(room + 2 - line.cell_len)
             line.append(right, style="bold" if overdue else "")
-        self.query_one("#counts", Static).update(line)
+        self.query_one("#counts", Line).show(line)
 
     # --- selection ----------------------------------------------------------------------
 

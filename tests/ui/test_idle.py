@@ -1,7 +1,11 @@
 """No idle output: once a screen has settled, nothing is scheduled to repaint it.
 
 A blinking cursor, a clock or a spinner is a running timer; so every live timer
-in the app (every screen, hidden ones included) must be stopped or paused.
+in the app (every screen, hidden ones included) must be stopped or paused. Three
+timers only look and draw nothing unless something changed, and are allowed:
+the automatic lock (one shot, minutes away), the watch for other terminals'
+changes (tests/ui/test_live_refresh.py proves it draws nothing when nothing
+changed) and the schedule's one shot at the moment a callback falls overdue.
 """
 
 from __future__ import annotations
@@ -20,6 +24,9 @@ from tests.ui.conftest import make_app, settle, sign_in
 pytestmark = pytest.mark.usefixtures("fast_hashing")
 
 
+LOOKS_ONLY = {"watch", "next-due"}
+
+
 def _live_timers(app: FrontDeskApp) -> list[str]:
     nodes: list[DOMNode] = [app]
     for screen in app.screen_stack:
@@ -28,8 +35,8 @@ def _live_timers(app: FrontDeskApp) -> list[str]:
     live = []
     for node in nodes:
         for timer in list(node._timers):
-            if timer is app._idle_timer:
-                continue  # one shot, minutes away: the automatic lock (tested below)
+            if timer is app._idle_timer or timer.name in LOOKS_ONLY:
+                continue
             if timer._task is not None and timer._active.is_set():
                 live.append(f"{node!r}: {timer.name}")
     return live
