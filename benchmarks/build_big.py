@@ -48,7 +48,7 @@ from frontdesk.data.demo import (
     PatientFactory,
 )
 from frontdesk.data.demo_clinic import visit_type_rows
-from frontdesk.data.models import Provider, Status
+from frontdesk.data.models import Provider, Status, WorkingHours
 from frontdesk.data.staff import create_staff
 from frontdesk.data.validation import name_keys
 
@@ -300,14 +300,23 @@ def build(path: Path, *, patients: int, providers: int, seed: int, workers: int)
             Provider(
                 name=f"Dr. {rng.choice(firsts)} {PROVIDER_SURNAMES[i % len(PROVIDER_SURNAMES)]}",
                 short_name=PROVIDER_SURNAMES[i % len(PROVIDER_SURNAMES)],
-                day_start=f"{7 + i % 3:02d}:00",
-                day_end=f"{16 + i % 3:02d}:00",
             )
             for i in range(providers)
         ]
         type_rows = visit_type_rows()
         session.add_all([*provider_rows, *type_rows])
         session.flush()
+        session.add_all(
+            WorkingHours(
+                provider_id=row.id,
+                weekday=weekday,
+                start_minute=(7 + i % 3) * 60,
+                end_minute=(16 + i % 3) * 60,
+            )
+            for i, row in enumerate(provider_rows)
+            if row.id is not None
+            for weekday in range(6)
+        )
         provider_ids = [p.id for p in provider_rows if p.id is not None]
         type_ids = [t.id for t in type_rows if t.id is not None]
         desk_id = members[0].id

@@ -15,7 +15,7 @@ from frontdesk import clock
 from frontdesk.data import schema
 from frontdesk.data.clinic import create_settings
 from frontdesk.data.db import make_engine, write_session
-from frontdesk.data.models import Appointment, AppointmentType, Provider, Role
+from frontdesk.data.models import Appointment, AppointmentType, Provider, Role, WorkingHours
 from frontdesk.data.patients import PatientForm, register_in
 from frontdesk.data.staff import StaffMember, create_staff
 
@@ -128,6 +128,15 @@ class Clinic:
             return appt.id
 
 
+def every_day(provider_id: int, start: str = "08:00", end: str = "17:00") -> list[WorkingHours]:
+    """Working hours ``start``-``end`` on all seven weekdays (tests are not about weekends)."""
+    first, last = (int(t[:2]) * 60 + int(t[3:]) for t in (start, end))
+    return [
+        WorkingHours(provider_id=provider_id, weekday=d, start_minute=first, end_minute=last)
+        for d in range(7)
+    ]
+
+
 @pytest.fixture
 def clinic(engine: Engine) -> Clinic:
     """Staff (two desk clerks, a supervisor), two providers, two visit types."""
@@ -150,6 +159,7 @@ def clinic(engine: Engine) -> Clinic:
         session.flush()
         assert p1.id is not None
         assert p2.id is not None
+        session.add_all(every_day(p1.id) + every_day(p2.id))
         assert t1.id is not None
         assert t2.id is not None
         return Clinic(engine, desk, desk2, sup, p1.id, p2.id, t1.id, t2.id)

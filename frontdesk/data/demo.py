@@ -45,7 +45,7 @@ from frontdesk.data.clinic import create_settings, parse_timezone
 from frontdesk.data.db import write_session
 from frontdesk.data.demo_clinic import PROVIDERS as PROVIDERS
 from frontdesk.data.demo_clinic import VISIT_TYPES as VISIT_TYPES
-from frontdesk.data.demo_clinic import visit_type_rows
+from frontdesk.data.demo_clinic import hours_rows, visit_type_rows
 from frontdesk.data.demo_money import seed_drawer
 from frontdesk.data.demo_patients import PatientFactory as PatientFactory
 from frontdesk.data.demo_schedule import book_appointments
@@ -134,13 +134,11 @@ def build_demo(
                 display_name=account.display_name,
                 role=account.role,
             )
-        provider_rows = [
-            Provider(name=p.name, short_name=p.short_name, day_start=p.day_start, day_end=p.day_end)
-            for p in PROVIDERS
-        ]
+        provider_rows = [Provider(name=p.name, short_name=p.short_name) for p in PROVIDERS]
         type_rows = visit_type_rows()
         session.add_all([*provider_rows, *type_rows])
         session.flush()
+        session.add_all(hours_rows([p.id for p in provider_rows if p.id is not None], today))
 
         factory = PatientFactory(rng, today, now, zone)
         rows = list(factory.rows(patients))

@@ -8,9 +8,9 @@ the same hours, durations, booking weights and age ranges.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import time
+from datetime import date, time
 
-from frontdesk.data.models import AppointmentType
+from frontdesk.data.models import AppointmentType, BreakTime, WorkingHours
 
 
 @dataclass(frozen=True)
@@ -110,3 +110,45 @@ def visit_type_rows() -> list[AppointmentType]:
         )
         for k in VISIT_TYPES
     ]
+
+
+def _minute(moment: time) -> int:
+    return moment.hour * 60 + moment.minute
+
+
+def hours_rows(provider_ids: list[int], today: date) -> list[WorkingHours | BreakTime]:
+    """The demo's weekly hours: weekdays with lunch off, Saturday mornings for two.
+
+    Today is always a full working day, whatever its weekday, so the demo opens
+    on a busy schedule even on a Sunday.
+    """
+    rows: list[WorkingHours | BreakTime] = []
+    lunch = (_minute(LUNCH[0]), _minute(LUNCH[1]))
+    for index, (provider_id, demo) in enumerate(zip(provider_ids, PROVIDERS, strict=True)):
+        start, end = (_minute(t) for t in demo.hours)
+        for weekday in range(7):
+            if weekday < 5 or weekday == today.weekday():
+                rows.append(
+                    WorkingHours(
+                        provider_id=provider_id, weekday=weekday, start_minute=start, end_minute=end
+                    )
+                )
+                rows.append(
+                    BreakTime(
+                        provider_id=provider_id,
+                        weekday=weekday,
+                        start_minute=lunch[0],
+                        end_minute=lunch[1],
+                        label="Lunch",
+                    )
+                )
+            elif weekday == 5 and index < 2:
+                rows.append(
+                    WorkingHours(
+                        provider_id=provider_id,
+                        weekday=weekday,
+                        start_minute=_minute(SATURDAY[0]),
+                        end_minute=_minute(SATURDAY[1]),
+                    )
+                )
+    return rows

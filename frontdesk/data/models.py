@@ -83,6 +83,7 @@ class ClinicSettings(SQLModel, table=True):
     variance_tolerance_cents: int = Field(default=100, sa_column_kwargs={"server_default": "100"})
     print_command: str = Field(default="", sa_column_kwargs={"server_default": text("''")})
     long_wait_minutes: int = Field(default=30, sa_column_kwargs={"server_default": "30"})
+    late_cancel_hours: int = Field(default=24, sa_column_kwargs={"server_default": "24"})
     is_demo: bool = False
     created_at: datetime
 
@@ -128,8 +129,6 @@ class Provider(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     name: str
     short_name: str
-    day_start: str = "08:00"
-    day_end: str = "17:00"
     active: bool = True
 
 
@@ -144,6 +143,9 @@ class AppointmentType(SQLModel, table=True):
     prep_instructions: str = ""
     is_new_patient: bool = False
     active: bool = True
+    # added with booking (migration 0005)
+    overbook: bool = Field(default=False, sa_column_kwargs={"server_default": "0"})
+    early_minutes: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class Patient(SQLModel, table=True):
@@ -195,7 +197,10 @@ class Appointment(SQLModel, table=True):
     """A booked (or walk-in) visit. ``version`` guards concurrent edits."""
 
     __tablename__ = "appointment"
-    __table_args__ = (Index("ix_appointment_start", "start_at"),)
+    __table_args__ = (
+        Index("ix_appointment_start", "start_at"),
+        Index("ix_appointment_provider_start", "provider_id", "start_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     patient_id: int = Field(foreign_key="patient.id", index=True)
@@ -216,6 +221,8 @@ class Appointment(SQLModel, table=True):
     created_at: datetime
     updated_at: datetime
     version: int = 1
+    rescheduled_from: int | None = Field(default=None, foreign_key="appointment.id")
+    booked_by: int | None = Field(default=None, foreign_key="staff.id")
 
 
 class AppointmentEvent(SQLModel, table=True):
@@ -426,3 +433,24 @@ class CallbackAttempt(SQLModel, table=True):
     staff_id: int = Field(foreign_key="staff.id")
     result: str
     next_try_at: datetime | None = None
+
+
+from frontdesk.data.models_booking import (  # noqa: E402  (registered with the rest)
+    Blockout,
+    BreakTime,
+    Holiday,
+    ProviderDelay,
+    TypeProvider,
+    WaitlistEntry,
+    WorkingHours,
+)
+
+__all__ = [
+    "Blockout",
+    "BreakTime",
+    "Holiday",
+    "ProviderDelay",
+    "TypeProvider",
+    "WaitlistEntry",
+    "WorkingHours",
+]

@@ -3,4 +3,4 @@
 A test checks it equals the newest migration, so it cannot drift.
 """
 
-HEAD = "0004"
+HEAD = "0005"

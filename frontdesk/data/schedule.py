@@ -22,6 +22,7 @@ from sqlmodel import Session
 from frontdesk import clock
 from frontdesk.data.clinic import Clinic, get_clinic_in
 from frontdesk.data.db import read_session
+from frontdesk.data.hours import Plan, Span, load_plan, subtract
 from frontdesk.data.models import (
     Status,
 )
@@ -157,41 +158,25 @@ def flags_for(
 # --- the day ------------------------------------------------------------------------------
 
 
-def _hm(text: str) -> tuple[int, int]:
-    h, m = text.split(":")
-    return int(h), int(m)
-
-
 def _openings(
-    day: date,
-    zone: ZoneInfo,
     provider_id: int,
     provider: str,
-    hours: tuple[str, str],
+    free: list[Span],
     booked: list[tuple[datetime, int]],
 ) -> list[ScheduleRow]:
-    """The gaps of at least OPEN_MIN_MINUTES in one provider's working hours."""
-    sh, sm = _hm(hours[0])
-    eh, em = _hm(hours[1])
-    cursor = datetime(day.year, day.month, day.day, sh, sm, tzinfo=zone)
-    end = datetime(day.year, day.month, day.day, eh, em, tzinfo=zone)
-    rows: list[ScheduleRow] = []
+    """The gaps of at least OPEN_MIN_MINUTES in one provider's bookable time."""
     lengths: dict[int, timedelta] = {}
-    for start, minutes in sorted(booked):
-        if start > cursor:
-            gap = int((start - cursor).total_seconds() // 60)
-            if gap >= OPEN_MIN_MINUTES:
-                rows.append(ScheduleRow(None, cursor, gap, provider_id, provider))
+    busy = []
+    for start, minutes in booked:
         length = lengths.get(minutes)
         if length is None:
             length = lengths[minutes] = timedelta(minutes=minutes)
-        finish = start + length
-        if finish > cursor:
-            cursor = finish
-    if end > cursor:
-        gap = int((end - cursor).total_seconds() // 60)
+        busy.append((start, start + length))
+    rows: list[ScheduleRow] = []
+    for start, end in subtract(free, busy):
+        gap = int((end - start).total_seconds() // 60)
         if gap >= OPEN_MIN_MINUTES:
-            rows.append(ScheduleRow(None, cursor, gap, provider_id, provider))
+            rows.append(ScheduleRow(None, start, gap, provider_id, provider))
     return rows
 
 
@@ -200,7 +185,12 @@ def _row_order(row: ScheduleRow) -> tuple[datetime, str, bool, int]:
 
 
 def _build(
-    fetched: Fetched, day: date, zone: ZoneInfo, provider_id: int | None, now: datetime
+    fetched: Fetched,
+    day: date,
+    zone: ZoneInfo,
+    provider_id: int | None,
+    now: datetime,
+    plan: Plan,
 ) -> DaySchedule:
     """Schedule rows, flags, openings and counts from the fetched rows."""
     moment, calendar = fetched.moment, fetched.calendar
@@ -274,10 +264,10 @@ def _build(
                 version,
             )
         )
-    for pid, short_name, day_start, day_end in fetched.providers:
+    for pid, short_name in fetched.providers:
         if provider_id is not None and pid != provider_id:
             continue
-        openings = _openings(day, zone, pid, short_name, (day_start, day_end), booked.get(pid, []))
+        openings = _openings(pid, short_name, plan.free(pid, day), booked.get(pid, []))
         counts["OPEN"] = counts.get("OPEN", 0) + len(openings)
         rows.extend(openings)
     rows.sort(key=_row_order)
@@ -294,7 +284,8 @@ def load_day_in(
 ) -> DaySchedule:
     """The day's rows in time order, openings included, and the summary counts."""
     fetched = fetch_day(session, day, clinic, provider_id)
-    return _build(fetched, day, clinic.zone, provider_id, clock.now())
+    plan = load_plan(session, clinic.zone, day, day, None if provider_id is None else [provider_id])
+    return _build(fetched, day, clinic.zone, provider_id, clock.now(), plan)
 
 
 def load_day(

@@ -112,9 +112,7 @@ _DAY: Select[Any] = (
 _DAY_OF_PROVIDER: Select[Any] = _DAY.where(col(Appointment.provider_id) == bindparam("provider"))
 _PROVIDERS = cast(
     "Select[Any]",
-    select(
-        col(Provider.id), col(Provider.short_name), col(Provider.day_start), col(Provider.day_end)
-    )
+    select(col(Provider.id), col(Provider.short_name))
     .where(col(Provider.active))
     .order_by(col(Provider.short_name)),
 )
@@ -179,7 +177,7 @@ def _same(value: Any) -> Any:
 class Fetched:
     """The day's rows as the database gave them, and how to read their typed values."""
 
-    providers: Sequence[Any]  # (id, short_name, day_start, day_end)
+    providers: Sequence[Any]  # (id, short_name)
     rows: Sequence[Any]  # _DAY_COLUMNS
     moment: Callable[[Any], datetime]  # stored time -> aware UTC
     calendar: Callable[[Any], date]  # stored date -> date

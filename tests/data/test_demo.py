@@ -21,6 +21,7 @@ from frontdesk.data.db import make_engine, read_session
 from frontdesk.data.demo import DEMO_ACCOUNTS, DemoSummary, build_demo
 from frontdesk.data.drawer import expected, open_drawer_of
 from frontdesk.data.errors import SetupError
+from frontdesk.data.hours import minutes_text
 from frontdesk.data.models import (
     Appointment,
     AppointmentEvent,
@@ -30,6 +31,7 @@ from frontdesk.data.models import (
     Patient,
     Provider,
     Status,
+    WorkingHours,
 )
 from frontdesk.data.schedule import load_day
 from frontdesk.data.search import search
@@ -161,15 +163,20 @@ def test_no_provider_is_double_booked_and_all_fit_their_hours(
 ) -> None:
     engine, _ = demo
     with read_session(engine) as session:
-        hours = {p.id: (p.day_start, p.day_end) for p in session.exec(select(Provider))}
+        hours: dict[tuple[int, int], list[tuple[str, str]]] = defaultdict(list)
+        for span in session.exec(select(WorkingHours)):
+            hours[(span.provider_id, span.weekday)].append(
+                (minutes_text(span.start_minute), minutes_text(span.end_minute))
+            )
     by_provider_day: dict[tuple[int, date], list[Appointment]] = defaultdict(list)
     for appt, _ in appointments_with_events(engine):
         by_provider_day[(appt.provider_id, local_day(appt))].append(appt)
         start = appt.start_at.astimezone(ZONE)
         end = start + timedelta(minutes=appt.minutes)
-        day_start, day_end = hours[appt.provider_id]
-        assert f"{start:%H:%M}" >= day_start
-        assert f"{end:%H:%M}" <= day_end
+        assert any(
+            f"{start:%H:%M}" >= first and f"{end:%H:%M}" <= last
+            for first, last in hours[(appt.provider_id, start.weekday())]
+        ), (appt.id, start)
     for appts in by_provider_day.values():
         appts.sort(key=lambda a: a.start_at)
         for before, after in zip(appts, appts[1:], strict=False):

@@ -39,6 +39,7 @@ from frontdesk.data.models import (
     Patient,
     Provider,
     Status,
+    WorkingHours,
 )
 from frontdesk.data.schedule import (
     OPEN_MIN_MINUTES,
@@ -49,7 +50,7 @@ from frontdesk.data.schedule import (
     load_day_in,
 )
 from frontdesk.money import short_cents
-from tests.conftest import NOW, TODAY, ZONE, Clinic
+from tests.conftest import NOW, TODAY, ZONE, Clinic, every_day
 from tests.data.helpers import set_fields
 
 pytestmark = pytest.mark.usefixtures("fast_hashing")
@@ -85,17 +86,22 @@ def reference_flags(
 
 
 def reference_openings(
-    day: date, zone: ZoneInfo, provider: Provider, booked: list[tuple[datetime, int]]
+    day: date,
+    zone: ZoneInfo,
+    provider: Provider,
+    booked: list[tuple[datetime, int]],
+    hours_of: dict[tuple[int, int], list[tuple[int, int]]],
 ) -> list[ScheduleRow]:
     assert provider.id is not None
-    sh, sm = (int(x) for x in provider.day_start.split(":"))
-    eh, em = (int(x) for x in provider.day_end.split(":"))
-    cursor = datetime(day.year, day.month, day.day, sh, sm, tzinfo=zone)
-    end = datetime(day.year, day.month, day.day, eh, em, tzinfo=zone)
+    (hours,) = hours_of[(provider.id, day.weekday())]  # one span a day, no breaks, here
+    midnight = datetime(day.year, day.month, day.day, tzinfo=zone)
+    cursor = midnight + timedelta(minutes=hours[0])
+    end = midnight + timedelta(minutes=hours[1])
     rows: list[ScheduleRow] = []
     for start, minutes in sorted(booked):
-        if start > cursor:
-            gap = int((start - cursor).total_seconds() // 60)
+        gap_end = min(start, end)  # only the working hours can be open
+        if gap_end > cursor:
+            gap = int((gap_end - cursor).total_seconds() // 60)
             if gap >= OPEN_MIN_MINUTES:
                 rows.append(ScheduleRow(None, cursor, gap, provider.id, provider.short_name))
         cursor = max(cursor, start + timedelta(minutes=minutes))
@@ -171,11 +177,18 @@ def reference_load_day(
                 version=appt.version,
             )
         )
+    hours_of: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for span in session.exec(select(WorkingHours)):
+        hours_of.setdefault((span.provider_id, span.weekday), []).append(
+            (span.start_minute, span.end_minute)
+        )
     for provider in providers:
         if provider_id is not None and provider.id != provider_id:
             continue
         assert provider.id is not None
-        openings = reference_openings(day, clinic.zone, provider, booked.get(provider.id, []))
+        openings = reference_openings(
+            day, clinic.zone, provider, booked.get(provider.id, []), hours_of
+        )
         counts["OPEN"] += len(openings)
         rows.extend(openings)
     rows.sort(key=lambda r: (r.start, r.provider, r.appointment_id is None, r.appointment_id or 0))
@@ -239,13 +252,12 @@ def add_provider(
     active: bool = True,
 ) -> int:
     with write_session(clinic.engine) as session:
-        row = Provider(
-            name=f"Dr. {short_name}", short_name=short_name, day_start=start, day_end=end
-        )
+        row = Provider(name=f"Dr. {short_name}", short_name=short_name)
         row.active = active
         session.add(row)
         session.flush()
         assert row.id is not None
+        session.add_all(every_day(row.id, start, end))
         return row.id
 
 
@@ -619,13 +631,21 @@ def test_a_day_is_two_index_searches(varied: Clinic, path: str, only_one_provide
         settings = get_clinic_in(session)
         with captured_selects(varied.engine) as statements:
             load_day_in(session, TODAY, settings, provider_id)
-    # the providers and the day's join; nothing per row
-    assert len(statements) == 2, [s for s, _ in statements]
+    # the providers and the day's join, then the hours, breaks, holidays and
+    # blockouts (small tables, none of them per row)
+    assert len(statements) == 6, [s for s, _ in statements]
+    for statement in statements[2:]:
+        plan = query_plan(varied.engine, *statement)
+        assert all("appointment" not in line and "patient" not in line for line in plan), plan
     day_plan = query_plan(varied.engine, *statements[1])
-    assert any(
-        line.startswith("SEARCH appointment USING INDEX ix_appointment_start (start_at>? AND")
-        for line in day_plan
-    ), day_plan
+    index = (
+        "ix_appointment_provider_start (provider_id=? AND start_at>? AND"
+        if only_one_provider
+        else "ix_appointment_start (start_at>? AND"
+    )
+    assert any(line.startswith(f"SEARCH appointment USING INDEX {index}") for line in day_plan), (
+        day_plan
+    )
     assert "SEARCH patient USING INTEGER PRIMARY KEY (rowid=?)" in day_plan
     assert any("ix_appointment_event_appointment_id" in line for line in day_plan), day_plan
     # already in order by the index: no sort, and no scans
