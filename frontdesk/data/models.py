@@ -223,6 +223,8 @@ class Appointment(SQLModel, table=True):
     version: int = 1
     rescheduled_from: int | None = Field(default=None, foreign_key="appointment.id")
     booked_by: int | None = Field(default=None, foreign_key="staff.id")
+    confirmed_at: datetime | None = None  # the patient said they will come
+    confirmed_by: int | None = Field(default=None, foreign_key="staff.id")
 
 
 class AppointmentEvent(SQLModel, table=True):

@@ -101,6 +101,8 @@ def upgrade() -> None:
         "ALTER TABLE appointment ADD COLUMN rescheduled_from INTEGER REFERENCES appointment(id)"
     )
     op.execute("ALTER TABLE appointment ADD COLUMN booked_by INTEGER REFERENCES staff(id)")
+    op.execute("ALTER TABLE appointment ADD COLUMN confirmed_at DATETIME")
+    op.execute("ALTER TABLE appointment ADD COLUMN confirmed_by INTEGER REFERENCES staff(id)")
     op.create_index(
         "ix_appointment_provider_start", "appointment", ["provider_id", "start_at"], unique=False
     )
@@ -165,6 +167,8 @@ def downgrade() -> None:
     op.drop_table("provider_delay")
     op.drop_table("waitlist_entry")
     op.drop_index("ix_appointment_provider_start", table_name="appointment")
+    op.execute("ALTER TABLE appointment DROP COLUMN confirmed_by")
+    op.execute("ALTER TABLE appointment DROP COLUMN confirmed_at")
     op.execute("ALTER TABLE appointment DROP COLUMN booked_by")
     op.execute("ALTER TABLE appointment DROP COLUMN rescheduled_from")
     with op.batch_alter_table("clinic_settings", schema=None) as batch_op:
