@@ -38,6 +38,7 @@ class Clinic:
     variance_tolerance_cents: int = 100
     print_command: str = ""
     long_wait_minutes: int = 30
+    late_cancel_hours: int = 24
 
     def today(self) -> date:
         """The clinic's business day now."""
@@ -94,6 +95,7 @@ def to_clinic(row: ClinicSettings) -> Clinic:
         variance_tolerance_cents=row.variance_tolerance_cents,
         print_command=row.print_command,
         long_wait_minutes=row.long_wait_minutes,
+        late_cancel_hours=row.late_cancel_hours,
     )
 
 
