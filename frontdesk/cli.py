@@ -21,7 +21,9 @@ from frontdesk.cli_callbacks import callbacks_app
 from frontdesk.cli_callbacks_show import handoff_command
 from frontdesk.cli_closeday import close_day_command, reopen_day_command
 from frontdesk.cli_common import root_db
+from frontdesk.cli_prep import prep_command
 from frontdesk.cli_settings import settings_command
+from frontdesk.cli_setup import setup_app
 from frontdesk.config import default_demo_path, resolve_db, secure_file, sqlite_file
 
 app = typer.Typer(
@@ -252,3 +254,5 @@ app.command("reopen-day")(reopen_day_command)
 app.command("settings")(settings_command)
 app.add_typer(callbacks_app)
 app.command("handoff")(handoff_command)
+app.command("prep")(prep_command)
+app.add_typer(setup_app)

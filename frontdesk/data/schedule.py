@@ -22,6 +22,7 @@ from sqlmodel import Session
 from frontdesk import clock
 from frontdesk.data.clinic import Clinic, get_clinic_in
 from frontdesk.data.db import read_session
+from frontdesk.data.delays import delay_text, delays_of_day
 from frontdesk.data.hours import Plan, Span, load_plan, subtract
 from frontdesk.data.models import (
     Status,
@@ -97,6 +98,7 @@ class PatientFlagFields(Protocol):
 
 _STATUS = {s.value: s for s in Status}
 _NO_FLAGS = frozenset({Status.CANCELLED, Status.NO_SHOW, Status.DONE})
+_WAITING = frozenset({Status.BOOKED, Status.ARRIVED})
 _NOT_BOOKED = frozenset({Status.CANCELLED, Status.NO_SHOW})  # their time is free again
 _ARRIVED = Status.ARRIVED
 
@@ -191,6 +193,7 @@ def _build(
     provider_id: int | None,
     now: datetime,
     plan: Plan,
+    delays: dict[int, int] | None = None,
 ) -> DaySchedule:
     """Schedule rows, flags, openings and counts from the fetched rows."""
     moment, calendar = fetched.moment, fetched.calendar
@@ -246,6 +249,9 @@ def _build(
                 None if arrived_at is None else moment(arrived_at),
                 now,
             )
+            late = delays.get(appt_provider, 0) if delays else 0
+            if late and status in _WAITING:  # the provider runs late: first, so it shows
+                flags = (delay_text(late), *flags)
         rows.append(
             ScheduleRow(
                 appointment_id,
@@ -285,7 +291,8 @@ def load_day_in(
     """The day's rows in time order, openings included, and the summary counts."""
     fetched = fetch_day(session, day, clinic, provider_id)
     plan = load_plan(session, clinic.zone, day, day, None if provider_id is None else [provider_id])
-    return _build(fetched, day, clinic.zone, provider_id, clock.now(), plan)
+    delays = delays_of_day(session, day)
+    return _build(fetched, day, clinic.zone, provider_id, clock.now(), plan, delays)
 
 
 def load_day(

@@ -174,6 +174,20 @@ class DeskScreen(Screen[Any]):
         if added is not None:
             self.say(added.message, error=added.warning)
 
+    def action_keys(self) -> None:
+        """Every key of this screen, with what it does (the footer shows the common ones)."""
+        from frontdesk.dialogs.keys import KeysDialog
+        from frontdesk.widgets.keybar import key_label
+
+        seen: list[tuple[str, str]] = []
+        for binding in self.BINDINGS:
+            if not isinstance(binding, Binding) or not binding.description:
+                continue
+            if self.check_action(binding.action, ()) is False:
+                continue
+            seen.append((binding.key_display or key_label(binding.key), binding.description))
+        self.app.push_screen(KeysDialog("Keys", seen))
+
     def action_lock(self) -> None:
         """Sign out and clear every screen."""
         self.desk.lock()

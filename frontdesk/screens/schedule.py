@@ -11,12 +11,13 @@ from textual.binding import Binding
 from textual.timer import Timer
 from textual.widgets import DataTable
 
-from frontdesk.data.appointments import CANCEL_REASONS, Changed, change_status, undo_last
-from frontdesk.data.callback_queue import counts, next_change_at
+from frontdesk.data.appointments import Changed, change_status, undo_last
+from frontdesk.data.desk_counts import DeskCounts, desk_counts
 from frontdesk.data.models import Status
 from frontdesk.data.schedule import DaySchedule, ScheduleRow, load_day
-from frontdesk.screens.base import DeskScreen, MessageLine
+from frontdesk.screens.base import MessageLine
 from frontdesk.screens.callbacks import CallbacksScreen, sweep_quietly
+from frontdesk.screens.schedule_marks import MarkKeys
 from frontdesk.widgets.keybar import KeyBar
 from frontdesk.widgets.line import Line
 from frontdesk.widgets.safe import safe
@@ -43,7 +44,7 @@ COUNT_ORDER = (
     ("Open", "OPEN"),
 )
 COLUMNS = (
-    ("time", "Time", 5),
+    ("time", "Time", 6),
     ("patient", "Patient", 20),
     ("provider", "Provider", 9),
     ("type", "Type", 10),
@@ -59,9 +60,9 @@ def row_key(row: ScheduleRow) -> str:
     return f"open-{row.provider_id}-{row.start:%H%M}"
 
 
-def row_cells(row: ScheduleRow) -> tuple[Text, ...]:
-    """The cells of one row; user data as plain ``Text``."""
-    time = Text(f"{row.start:%H:%M}")
+def row_cells(row: ScheduleRow, marked: bool = False) -> tuple[Text, ...]:
+    """The cells of one row; user data as plain ``Text``; a marked row starts with ■."""
+    time = Text(f"{'■' if marked else ' '}{row.start:%H:%M}", style="bold" if marked else "")
     if row.is_opening:
         return (
             time,
@@ -89,7 +90,7 @@ class ScheduleTable(DataTable[Text]):
     BINDINGS = [b for b in DataTable.BINDINGS if getattr(b, "key", "") not in ("left", "right")]
 
 
-class ScheduleScreen(DeskScreen):
+class ScheduleScreen(MarkKeys):
     """Home screen: today's appointments in time order."""
 
     CSS_PATH = "schedule.tcss"
@@ -99,6 +100,17 @@ class ScheduleScreen(DeskScreen):
         Binding("o", "status('DONE')", "Out", id="schedule.out"),
         Binding("n", "status('NO-SHOW')", "No-show", id="schedule.no_show"),
         Binding("x", "cancel", "Cancel", id="schedule.cancel"),
+        Binding("a", "book", "Book", id="schedule.book"),
+        Binding("m", "move", "Move", id="schedule.move"),
+        Binding("W", "wait_list", "Wait list", id="schedule.wait_list"),
+        Binding("L", "running_late", "Late", id="schedule.running_late"),
+        Binding("N", "no_shows", "No-shows", id="schedule.no_shows"),
+        Binding("P", "prep", "Prep", id="schedule.prep"),
+        Binding("space", "mark", "Mark", id="schedule.mark", key_display="Spc"),
+        Binding("C", "confirm_marked", "Confirm (marked)", id="schedule.confirm", show=False),
+        Binding(
+            "M", "move_provider", "To provider (marked)", id="schedule.move_provider", show=False
+        ),
         Binding("u", "undo", "Undo", id="schedule.undo"),
         Binding("w", "walk_in", "Walk-in", id="schedule.walk_in"),
         Binding("dollar_sign", "drawer", "Payment", id="drawer", key_display="$"),
@@ -107,13 +119,16 @@ class ScheduleScreen(DeskScreen):
         Binding("ctrl+k", "callback", "New callback", id="callback", priority=True),
         Binding("left", "day(-1)", "Day", id="schedule.prev_day", key_display="←→"),
         Binding("right", "day(1)", "Next day", id="schedule.next_day", show=False),
-        Binding("t", "today", "Today", id="schedule.today"),
-        Binding("g", "go_to", "Go to date", id="schedule.go_to"),
+        Binding("t", "today", "Today", id="schedule.today", show=False),
+        Binding("g", "go_to", "Go to date", id="schedule.go_to", show=False),
         Binding("p", "provider", "Provider", id="schedule.provider"),
-        Binding("f5,ctrl+r", "refresh", "Refresh", id="schedule.refresh", key_display="F5"),
+        Binding(
+            "f5,ctrl+r", "refresh", "Refresh", id="schedule.refresh", key_display="F5", show=False
+        ),
+        Binding("question_mark", "keys", "All keys", id="schedule.keys", key_display="?"),
         Binding("E", "end_day", "End day", id="schedule.end_day"),
         Binding("ctrl+l", "lock", "Lock", id="lock"),
-        Binding("ctrl+q", "app.quit", "Quit", id="quit"),
+        Binding("ctrl+q", "app.quit", "Quit", id="quit", show=False),
     ]
 
     def __init__(self) -> None:
@@ -123,7 +138,8 @@ class ScheduleScreen(DeskScreen):
         self.schedule: DaySchedule | None = None
         self._keys: list[str] = []
         self._message = ""
-        self.callbacks: tuple[int, int] | None = None  # open, overdue
+        self.callbacks: DeskCounts | None = None
+        self.marks: set[str] = set()  # row keys marked with Space for a batch action
         self._due_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -163,14 +179,14 @@ class ScheduleScreen(DeskScreen):
 
         staff_id = self.staff.id
 
-        def job() -> tuple[DaySchedule, tuple[int, int], datetime | None]:
+        def job() -> tuple[DaySchedule, DeskCounts]:
             sweep_quietly(engine, staff_id)
-            return load_day(engine, day, provider_id), counts(engine), next_change_at(engine)
+            return load_day(engine, day, provider_id), desk_counts(engine)
 
-        def done(result: tuple[DaySchedule, tuple[int, int], datetime | None]) -> None:
+        def done(result: tuple[DaySchedule, DeskCounts]) -> None:
             self.callbacks = result[1]
             self.show_day(result[0])
-            self._wake_at(result[2])
+            self._wake_at(result[1].wake_at)
             if self._message:
                 self.say(self._message)
                 self._message = ""
@@ -204,13 +220,16 @@ class ScheduleScreen(DeskScreen):
         if keys == self._keys:
             for row in schedule.rows:
                 key = row_key(row)
-                for (col_key, _, _), cell in zip(COLUMNS, row_cells(row), strict=True):
+                cells = row_cells(row, key in self.marks)
+                for (col_key, _, _), cell in zip(COLUMNS, cells, strict=True):
                     if table.get_cell(key, col_key) != cell:
                         table.update_cell(key, col_key, cell)
         else:
             table.clear()
+            self.marks &= set(keys)
             for row in schedule.rows:
-                table.add_row(*row_cells(row), key=row_key(row))
+                key = row_key(row)
+                table.add_row(*row_cells(row, key in self.marks), key=key)
             self._keys = keys
             if selected in keys:
                 table.move_cursor(row=keys.index(selected), animate=False)
@@ -253,8 +272,10 @@ class ScheduleScreen(DeskScreen):
         text = "  ".join(parts) if parts else "No appointments"
         line = Text(text, no_wrap=True)
         if self.callbacks is not None:
-            found, overdue = self.callbacks
+            found, overdue = self.callbacks.callbacks, self.callbacks.overdue
             right = f"Callbacks {found}" + (f" ({overdue} overdue)" if overdue else "")
+            if self.callbacks.no_show_due:
+                right = f"No-show? {self.callbacks.no_show_due} (N)  {right}"
             room = max(self.size.width, 80) - 2 - len(right) - 2
             if len(text) > room:  # a busy day: closer together before anything is cut
                 line = Text(" ".join(parts), no_wrap=True)
@@ -311,8 +332,18 @@ class ScheduleScreen(DeskScreen):
         event.stop()
         self.action_check_in()
 
+    def redraw_row(self, key: str) -> None:
+        """Show one row's mark as it is now."""
+        if self.schedule is None or key not in self._keys:
+            return
+        row = self.schedule.rows[self._keys.index(key)]
+        cell = row_cells(row, key in self.marks)[0]
+        self.query_one(ScheduleTable).update_cell(key, "time", cell)
+
     def action_status(self, status: str) -> None:
-        """Roomed, out or no-show for the selected appointment."""
+        """Roomed, out or no-show for the selected appointment (no-show: every marked one)."""
+        if status == Status.NO_SHOW.value and self.no_show_marked():
+            return
         row = self._selected_appointment()
         if row is None or row.appointment_id is None:
             return
@@ -329,30 +360,8 @@ class ScheduleScreen(DeskScreen):
         else:
             text = f"Already {result.to_status.value}: {row.patient}"
         self.reload(text)
-
-    def action_cancel(self) -> None:
-        """Cancel the selected appointment, with a reason."""
-        row = self._selected_appointment()
-        if row is None or row.appointment_id is None:
-            return
-        from frontdesk.dialogs.choice import ChoiceDialog
-
-        def chosen(index: int | None) -> None:
-            if index is None or row.appointment_id is None:
-                return
-            engine, staff, appt_id = self.engine, self.staff, row.appointment_id
-            reason = CANCEL_REASONS[index]
-            self.db(
-                lambda: change_status(
-                    engine, appt_id, Status.CANCELLED, staff=staff, reason=reason
-                ),
-                lambda result: self._changed(result, row),
-            )
-
-        self.app.push_screen(
-            ChoiceDialog(f"Cancel {row.start:%H:%M} {row.patient}: why?", list(CANCEL_REASONS)),
-            chosen,
-        )
+        if result.changed and result.to_status == Status.NO_SHOW:
+            self.offer_rest_of_slot(row)
 
     def action_undo(self) -> None:
         """Undo your own last status change on the selected appointment."""
@@ -390,6 +399,7 @@ class ScheduleScreen(DeskScreen):
         """Previous or next day."""
         assert self.day is not None
         self.day += timedelta(days=step)
+        self.marks.clear()
         self.reload()
 
     def action_today(self) -> None:

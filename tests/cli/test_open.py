@@ -265,8 +265,10 @@ def test_help_lists_every_command(launched: list[tuple[str, str]]) -> None:
         "demo",
         "handoff",
         "init",
+        "prep",
         "reopen-day",
         "settings",
+        "setup",
     ]
     assert section(result.stdout, "Options:") == ["--db", "--version", "--help"]
     assert launched == []

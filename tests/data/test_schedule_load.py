@@ -631,9 +631,9 @@ def test_a_day_is_two_index_searches(varied: Clinic, path: str, only_one_provide
         settings = get_clinic_in(session)
         with captured_selects(varied.engine) as statements:
             load_day_in(session, TODAY, settings, provider_id)
-    # the providers and the day's join, then the hours, breaks, holidays and
-    # blockouts (small tables, none of them per row)
-    assert len(statements) == 6, [s for s, _ in statements]
+    # the providers and the day's join, then the hours, breaks, holidays,
+    # blockouts and delays (small tables, none of them per row)
+    assert len(statements) == 7, [s for s, _ in statements]
     for statement in statements[2:]:
         plan = query_plan(varied.engine, *statement)
         assert all("appointment" not in line and "patient" not in line for line in plan), plan
