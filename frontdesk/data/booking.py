@@ -294,15 +294,9 @@ def reschedule(
     with write_session(engine) as session:
         clinic = get_clinic_in(session)
         old = load_appointment(session, appointment_id)
-        _check_version(old, version)
-        if old.status != Status.BOOKED.value:
-            raise InvalidInput(f"It is {old.status}: only a booked visit can be moved")
         if request.patient_id != old.patient_id:
             raise InvalidInput("A reschedule keeps the same patient")
-        freed = _freed(old, clinic)
-        late = is_late(old, clinic, clock.now())
-        old.cancel_reason = RESCHEDULED
-        apply_status(session, old, Status.CANCELLED, staff=staff, reason=_reason(RESCHEDULED, late))
+        freed = _move_out(session, clinic, old, version, staff)
         _, booked = book_in(session, clinic, request, staff=staff, rescheduled_from=old)
         return booked, freed
 
@@ -346,3 +340,62 @@ def _check_version(appt: Appointment, version: int | None) -> None:
 def freed_by(appt: Appointment, clinic: Clinic) -> Freed:
     """The slot an appointment held (for a no-show marked elsewhere)."""
     return _freed(appt, clinic)
+
+
+def book_at(
+    engine: Engine,
+    request: BookingRequest,
+    provider_ids: list[int],
+    *,
+    staff: StaffMember,
+    moving: int | None = None,
+    version: int | None = None,
+) -> tuple[Booked, Freed | None]:
+    """Book (or move to) a time the clerk typed, with the first of ``provider_ids`` free then.
+
+    One transaction: every provider is checked inside it. When none is free the
+    refusal names why for each (outside hours, a break, another visit...).
+    """
+    with write_session(engine) as session:
+        clinic = get_clinic_in(session)
+        visit = _visit(session, request.type_id)
+        old = load_appointment(session, moving) if moving is not None else None
+        reasons: list[str] = []
+        for provider_id in provider_ids:
+            problem = slot_problem(
+                session,
+                clinic,
+                provider_id=provider_id,
+                visit=visit,
+                start=request.start,
+                ignore_id=moving,
+            )
+            if problem is None:
+                chosen = BookingRequest(
+                    patient_id=request.patient_id,
+                    provider_id=provider_id,
+                    type_id=request.type_id,
+                    start=request.start,
+                    notes=request.notes,
+                    waitlist_entry_id=request.waitlist_entry_id,
+                )
+                freed = _move_out(session, clinic, old, version, staff) if old else None
+                return book_in(session, clinic, chosen, staff=staff, rescheduled_from=old)[1], freed
+            reasons.append(problem.message)
+        if len(reasons) == 1:
+            raise InvalidInput(reasons[0], field="when")
+        raise InvalidInput("Nobody is free then. " + " ".join(dict.fromkeys(reasons)), field="when")
+
+
+def _move_out(
+    session: Session, clinic: Clinic, old: Appointment, version: int | None, staff: StaffMember
+) -> Freed:
+    """Cancel the appointment a reschedule moves ("Patient rescheduled"); the slot it held."""
+    _check_version(old, version)
+    if old.status != Status.BOOKED.value:
+        raise InvalidInput(f"It is {old.status}: only a booked visit can be moved")
+    freed = _freed(old, clinic)
+    late = is_late(old, clinic, clock.now())
+    old.cancel_reason = RESCHEDULED
+    apply_status(session, old, Status.CANCELLED, staff=staff, reason=_reason(RESCHEDULED, late))
+    return freed

@@ -18,10 +18,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable
 
-from frontdesk.data.booking import Booked, BookingRequest, Freed, SlotTaken, book, reschedule
+from frontdesk.data.booking import (
+    Booked,
+    BookingRequest,
+    Freed,
+    SlotTaken,
+    book,
+    book_at,
+    reschedule,
+)
 from frontdesk.data.booking_view import BookingContext, booking_context
 from frontdesk.data.errors import FrontDeskError
 from frontdesk.data.openings import Opening, OpeningQuery, Openings, search_openings
+from frontdesk.data.when import parse_when
 from frontdesk.screens.base import DeskScreen, MessageLine
 from frontdesk.widgets.keybar import KeyBar
 from frontdesk.widgets.line import Line
@@ -66,6 +75,7 @@ class BookingScreen(DeskScreen):
             for n in range(1, 9)
         ],
         Binding("p", "provider", "Provider", id="booking.provider"),
+        Binding("t", "at_time", "At a time", id="booking.at_time"),
         Binding("left", "week(-1)", "Week", id="booking.prev", key_display="←→"),
         Binding("right", "week(1)", "", id="booking.next", show=False),
         Binding("w", "wait_list", "Wait list", id="booking.wait"),
@@ -286,6 +296,39 @@ class BookingScreen(DeskScreen):
         today = self.clinic.today()
         self.first_day = max(today, self.first_day + timedelta(days=7 * step))
         self.search()
+
+    def action_at_time(self) -> None:
+        """The patient asks for a time: type it ("thu 14:30"); checked like any booking."""
+        if self.context is None or self.type_id is None:
+            return
+        from frontdesk.dialogs.note import NoteDialog
+
+        clinic, engine, staff, moving = self.clinic, self.engine, self.staff, self.moving
+        patient_id, type_id, entry = self.patient_id, self.type_id, self.waitlist_entry_id
+        providers = (
+            [self.provider_id] if self.provider_id else [p.id for p in self.context.providers]
+        )
+
+        def save(text: str) -> tuple[Booked, Freed | None]:
+            start = parse_when(text, clinic)
+            request = BookingRequest(
+                patient_id, providers[0], type_id, start, waitlist_entry_id=entry
+            )
+            return book_at(
+                engine,
+                request,
+                providers,
+                staff=staff,
+                moving=moving.appointment_id if moving else None,
+                version=moving.version if moving else None,
+            )
+
+        def saved(result: tuple[Booked, Freed | None] | None) -> None:
+            if result is not None:
+                self._booked(result)
+
+        prompt = "Day and time, e.g. thu 14:30, tomorrow 9am, 12/3 10:15 (blank day: today)"
+        self.app.push_screen(NoteDialog("Book at a time", prompt, save), saved)
 
     def action_wait_list(self) -> None:
         """Nothing suits yet: put the patient on the wait list for this type."""

@@ -208,3 +208,28 @@ def test_booking_screen_snapshot(clinic: Clinic, snap_compare: Any) -> None:
         await settle(pilot)
 
     assert snap_compare(make_app(clinic), terminal_size=(80, 24), run_before=run_before)
+
+
+async def test_booking_at_a_typed_time_keeps_the_text_on_a_refusal(clinic: Clinic) -> None:
+    patient = clinic.add_patient("Smith", "Jo")
+    app = make_app(clinic)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        app.push_screen(BookingScreen(patient))
+        await settle(pilot)
+        await pilot.press("t", *"tomorrow 6:00", "enter")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Nobody is free then" in text
+        assert "Outside Okafor's hours" in text
+        assert "tomorrow 6:00" in text  # still typed
+        field: Any = app.screen.query_one("#note-input")
+        field.value = "tomorrow 14:45"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, BookedDialog)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ScheduleScreen)
+    (booked,) = _appointments(clinic)
+    assert _local(booked) == datetime(2026, 11, 25, 14, 45, tzinfo=ZONE)
