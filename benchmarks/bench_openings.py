@@ -6,8 +6,9 @@ Usage (from the project root):
 
 Builds benchmarks/out/openings.db once (10-60 s; again when the schema has
 changed, or with --rebuild) with the big clinic's builder (``build_big.build``:
-20 providers, 21 months of history and 3 months ahead, about 196,000
-appointments; 20,000 patients, since the search never reads them), with the
+20 providers, five years of appointments: 4.5 years of history and 6 months
+ahead, about 490,000 appointments; 20,000 patients, since the search never
+reads them), with the
 clock at Tue 24 Nov 2026 10:00 Chicago, then adds what booking needs:
 Saturday hours only for the providers who work Saturdays, a lunch break, the
 winter holidays, a week of leave for every provider, admin afternoons, one
@@ -96,7 +97,15 @@ def build(path: Path, *, patients: int, seed: int) -> None:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     with clock.freeze(NOW):
-        build_big.build(path, patients=patients, providers=20, seed=seed, workers=2)
+        build_big.build(
+            path,
+            patients=patients,
+            providers=20,
+            seed=seed,
+            workers=2,
+            days_back=YEARS_BACK_DAYS,
+            days_ahead=DAYS_AHEAD,
+        )
     rng = random.Random(seed)
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("BEGIN")
@@ -146,6 +155,12 @@ def build(path: Path, *, patients: int, seed: int) -> None:
 # --- the searches -------------------------------------------------------------------------
 
 
+YEARS_BACK_DAYS = 4 * 365 + 182  # with DAYS_AHEAD: five years of appointments
+DAYS_AHEAD = 183
+TEN_IN_THREE_MONTHS = "next 10 in 3 months, 20 providers"
+TARGET_TEN_MS = 50.0
+
+
 def kinds(
     conn: sqlite3.Connection, rng: random.Random, count: int
 ) -> dict[str, list[OpeningQuery]]:
@@ -159,6 +174,10 @@ def kinds(
         return TODAY + timedelta(days=rng.choice((0, 0, 0, rng.randint(1, 60))))
 
     return {
+        TEN_IN_THREE_MONTHS: [
+            OpeningQuery(types["Follow-up"], first_day=TODAY, days=92, limit=10)
+            for _ in range(count)
+        ],
         "next 12 follow-ups, anyone": [
             OpeningQuery(types["Follow-up"], first_day=first_day()) for _ in range(count)
         ],
@@ -374,6 +393,12 @@ def main() -> None:
         clerk = together([by[shipped] for name, by in results.items() if name != NOTHING])
         median, p95 = clerk.median, clerk.p95
         full = results[NOTHING][shipped].median
+        ten = results[TEN_IN_THREE_MONTHS][shipped]
+        say(
+            f"\nThe next 10 openings over 3 months for 20 providers: median {ten.median:.2f} ms, "
+            f"p95 {ten.p95:.2f} ms (target {TARGET_TEN_MS:g} ms): "
+            f"{'met' if ten.p95 <= TARGET_TEN_MS else 'NOT met'}"
+        )
         say(
             f"\nThe searches a clerk makes, all kinds together: median {median:.2f} ms "
             f"(target {TARGET_MEDIAN_MS:g}), p95 {p95:.2f} ms (target {TARGET_P95_MS:g}): "

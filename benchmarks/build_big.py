@@ -272,7 +272,16 @@ def _insert_sql(table: str, columns: list[str]) -> str:
     return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
 
 
-def build(path: Path, *, patients: int, providers: int, seed: int, workers: int) -> None:
+def build(
+    path: Path,
+    *,
+    patients: int,
+    providers: int,
+    seed: int,
+    workers: int,
+    days_back: int = 640,
+    days_ahead: int = 90,
+) -> None:
     """Create the database at ``path`` (which must not exist)."""
     started = time.perf_counter()
     zone = ZoneInfo(TIMEZONE)
@@ -365,8 +374,8 @@ def build(path: Path, *, patients: int, providers: int, seed: int, workers: int)
         type_ids=type_ids,
         patients=patients,
         staff_id=desk_id,
-        days_back=640,
-        days_ahead=90,
+        days_back=days_back,
+        days_ahead=days_ahead,
     ):
         appts.append(appt)
         events.extend(appt_events)
