@@ -100,17 +100,25 @@ def load_plan(
 ) -> Plan:
     """Everything :class:`Plan` needs for ``first``..``last`` (inclusive), in four reads."""
     plan = Plan(zone)
-    hours_query = select(WorkingHours)
-    breaks_query = select(BreakTime)
+    # Plain columns, not table objects: a few hundred rows, read on every search.
+    hours_query = select(
+        WorkingHours.provider_id,
+        WorkingHours.weekday,
+        WorkingHours.start_minute,
+        WorkingHours.end_minute,
+    )
+    breaks_query = select(
+        BreakTime.provider_id, BreakTime.weekday, BreakTime.start_minute, BreakTime.end_minute
+    )
     if provider_ids is not None:
         hours_query = hours_query.where(col(WorkingHours.provider_id).in_(provider_ids))
         breaks_query = breaks_query.where(col(BreakTime.provider_id).in_(provider_ids))
     hours: dict[tuple[int, int], list[Minutes]] = defaultdict(list)
-    for row in session.exec(hours_query):
-        hours[(row.provider_id, row.weekday)].append((row.start_minute, row.end_minute))
+    for provider_id, weekday, first_minute, last_minute in session.exec(hours_query):
+        hours[(provider_id, weekday)].append((first_minute, last_minute))
     breaks: dict[tuple[int, int], list[Minutes]] = defaultdict(list)
-    for pause in session.exec(breaks_query):
-        breaks[(pause.provider_id, pause.weekday)].append((pause.start_minute, pause.end_minute))
+    for provider_id, weekday, first_minute, last_minute in session.exec(breaks_query):
+        breaks[(provider_id, weekday)].append((first_minute, last_minute))
     plan.hours = {key: sorted(spans) for key, spans in hours.items()}
     plan.breaks = {key: sorted(spans) for key, spans in breaks.items()}
     holidays = select(Holiday).where(col(Holiday.day) >= first, col(Holiday.day) <= last)
