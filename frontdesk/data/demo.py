@@ -49,6 +49,7 @@ from frontdesk.data.demo_clinic import hours_rows, visit_type_rows
 from frontdesk.data.demo_money import seed_drawer
 from frontdesk.data.demo_patients import PatientFactory as PatientFactory
 from frontdesk.data.demo_schedule import book_appointments
+from frontdesk.data.demo_waitlist import seed_wait_list
 from frontdesk.data.errors import SetupError
 from frontdesk.data.models import ClinicSettings, Patient, Provider, Role
 from frontdesk.data.staff import StaffMember, create_staff
@@ -162,6 +163,13 @@ def build_demo(
             appointments=appointments,
             clerk=members["desk"],
             rng=random.Random(seed + 1),
+        )
+        seed_wait_list(
+            session,
+            appointments=appointments,
+            now=now,
+            staff_id=members["desk"].id,
+            rng=random.Random(seed + 2),
         )
         today_start, today_end = clock.day_bounds(today, zone)
         summary = DemoSummary(

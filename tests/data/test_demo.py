@@ -362,3 +362,12 @@ def test_the_demo_drawer_holds_this_mornings_copays(demo: tuple[Engine, DemoSumm
     assert str(latest) < NOW.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")  # none in the future
     assert figures.cash_cents == drawer.float_cents + int(taken or 0)
     assert unpaid_arrivals == 0  # only patients who came paid
+
+
+def test_the_demo_has_patients_on_the_wait_list(demo: tuple[Engine, DemoSummary]) -> None:
+    from frontdesk.data.waitlist import waiting
+
+    engine, _ = demo
+    items = waiting(engine)
+    assert len(items) == 4
+    assert {item.wants for item in items} >= {"any time", "Wed Fri, 13:00-close"}
