@@ -106,7 +106,9 @@ class WaitItem:
 def wants_text(entry: WaitlistEntry) -> str:
     """``Mon Wed, 09:00-12:00, until 15 Dec`` (or ``any time``)."""
     parts = []
-    if entry.weekdays:
+    if entry.weekdays == "01234":
+        parts.append("Weekdays")
+    elif entry.weekdays:
         parts.append(" ".join(DAY_NAMES[int(d)].title() for d in entry.weekdays))
     if entry.earliest_minute is not None or entry.latest_minute is not None:
         first = minutes_text(entry.earliest_minute) if entry.earliest_minute is not None else ""

@@ -33,11 +33,11 @@ def wait_cells(item: WaitItem) -> tuple[Text, ...]:
     )
 
 
-WAIT_COLUMNS = (
-    ("patient", "Patient", 20),
-    ("type", "Visit", 15),
-    ("with", "With", 9),
-    ("wants", "Suits", 16),
+WAIT_COLUMNS = (  # 78 columns with the cell padding: fits 80
+    ("patient", "Patient", 18),
+    ("type", "Visit", 14),
+    ("with", "With", 8),
+    ("wants", "Suits", 14),
     ("phone", "Phone", 14),
 )
 
