@@ -244,7 +244,10 @@ def parse_phone(text: str, *, field: str, label: str, region: str = "US") -> str
         if len(digits) < 10:  # "5", "011": say what is wrong, as below
             raise InvalidInput(f"{label} has too few digits ({len(digits)})", field=field) from None
         raise InvalidInput(f"{label} is not a phone number", field=field) from None
-    if not phonenumbers.is_valid_number(number):
+    # North American numbers have ten digits; the library accepts some short
+    # service numbers (3100000), which no patient can be called back on.
+    short = number.country_code == 1 and len(str(number.national_number)) < 10
+    if short or not phonenumbers.is_valid_number(number):
         if len(digits) < 10:
             raise InvalidInput(f"{label} has too few digits ({len(digits)})", field=field)
         raise InvalidInput(f"{label} is not a valid number for {region}", field=field)

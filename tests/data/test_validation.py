@@ -358,3 +358,9 @@ def test_the_second_surname_key_is_what_a_clerk_types_alone(
     surname: str, second: str | None
 ) -> None:
     assert name_keys(surname, "Ana")[2] == second
+
+
+@pytest.mark.parametrize("digits", ["3100000", "5550134", "411"])
+def test_short_service_numbers_are_not_callback_numbers(digits: str) -> None:
+    with pytest.raises(InvalidInput, match=f"too few digits \\({len(digits)}\\)"):
+        parse_phone(digits, field="phone", label="Phone")
