@@ -12,6 +12,7 @@ from frontdesk.data.no_shows import Confirmed, confirm_no_shows
 from frontdesk.data.prep import confirm
 from frontdesk.data.schedule import DaySchedule, ScheduleRow
 from frontdesk.screens.schedule_booking import BookingKeys
+from frontdesk.widgets.schedule_rows import row_key
 
 
 class MarkKeys(BookingKeys):
@@ -32,8 +33,6 @@ class MarkKeys(BookingKeys):
         """The marked appointments, in time order."""
         if self.schedule is None or not self.marks:
             return []
-        from frontdesk.screens.schedule import row_key
-
         return [r for r in self.schedule.rows if not r.is_opening and row_key(r) in self.marks]
 
     def clear_marks(self) -> None:
