@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import signal
 import sys
 from typing import TYPE_CHECKING, Any
 
@@ -247,5 +248,9 @@ def run(target: str, *, notice: str = "", **kwargs: Any) -> int:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         print(NO_TERMINAL, file=sys.stderr)  # noqa: T201
         return 1
+    if hasattr(signal, "SIGHUP"):
+        # A hang-up must end the app even when it was started with SIGHUP ignored:
+        # on a dead terminal Textual's input thread would spin forever.
+        signal.signal(signal.SIGHUP, signal.SIG_DFL)
     FrontDeskApp(target, notice=notice, **kwargs).run(mouse=False)
     return 0
