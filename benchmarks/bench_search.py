@@ -57,6 +57,7 @@ from frontdesk.data import schedule, schedule_fetch
 from frontdesk.data.clinic import Clinic, get_clinic_in
 from frontdesk.data.db import make_engine, read_session
 from frontdesk.data.diagnostics import captured_selects
+from frontdesk.data.hours import load_plan
 from frontdesk.data.models import Patient
 from frontdesk.data.schedule import DaySchedule, ScheduleRow, load_day, load_day_in
 from frontdesk.data.search import SEARCH_LIMIT, search, search_in
@@ -423,6 +424,7 @@ def bench_schedule(
             with statement_path():
                 return load_day_in(session, day, clinic)
 
+        plans = {d: load_plan(session, clinic.zone, d, d) for d in fetched}
         figures = time_days(
             [
                 ("raw sqlite3: the same join -> tuples", raw),
@@ -433,7 +435,7 @@ def bench_schedule(
                 ),
                 (
                     "load_day_in's Python (rows fetched)",
-                    lambda d: schedule._build(fetched[d], d, clinic.zone, None, now),
+                    lambda d: schedule._build(fetched[d], d, clinic.zone, None, now, plans[d]),
                 ),
                 (
                     "  of it: only creating the ScheduleRows",
