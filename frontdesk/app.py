@@ -191,13 +191,19 @@ class FrontDeskApp(App[None]):
         Screens beneath read again when they come back to the top. When nothing
         changed, nothing is read and nothing is drawn.
         """
+        from textual.css.query import NoMatches
+
         from frontdesk.screens.base import DeskScreen
 
         if self._watch is None or not self._watch.changed():
             return
         screen = self.screen
-        if isinstance(screen, DeskScreen):
+        if not isinstance(screen, DeskScreen) or not screen.is_current or self._closed:
+            return
+        try:
             screen.data_changed()
+        except NoMatches:  # the screen is being taken down (quitting, locking): nothing to show
+            log.debug("change seen while a screen was being taken down")
 
     def on_unmount(self) -> None:
         """Give the watch's connection back."""

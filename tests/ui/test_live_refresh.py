@@ -180,3 +180,18 @@ async def test_the_schedule_wakes_once_when_the_next_item_falls_overdue(clinic: 
             await settle(pilot)
             assert "Callbacks 1 (1 overdue)" in screen_text(app)
             assert screen._due_timer is None  # nothing else falls due: no timer at all
+
+
+async def test_a_change_seen_while_a_screen_is_taken_down_is_ignored(clinic: Clinic) -> None:
+    app = make_app(clinic)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CallbacksScreen)
+        await screen.table.remove()  # as when the app quits: widgets go before the timer stops
+        _add(clinic)
+        app.check_changes()  # must not raise: the timer would end the app with the error
+        await settle(pilot)
+        assert app.screen is screen
