@@ -22,6 +22,7 @@ from frontdesk.screens.signin import SignInScreen
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
+    from textual.driver import Driver
 
     from frontdesk.data.clinic import Clinic
     from frontdesk.data.staff import StaffMember
@@ -40,10 +41,18 @@ class FrontDeskApp(App[None]):
     ENABLE_COMMAND_PALETTE = False
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit", show=False, priority=True),
+        Binding("ctrl+g", "redraw", "Redraw the screen", id="redraw", show=False, priority=True),
     ]
 
-    def __init__(self, target: str, *, notice: str = "", engine: Engine | None = None) -> None:
-        super().__init__()
+    def __init__(
+        self,
+        target: str,
+        *,
+        notice: str = "",
+        engine: Engine | None = None,
+        driver_class: type[Driver] | None = None,
+    ) -> None:
+        super().__init__(driver_class=driver_class)
         self.target = target
         self.notice = notice
         self.engine: Engine | None = engine
@@ -205,6 +214,15 @@ class FrontDeskApp(App[None]):
         except NoMatches:  # the screen is being taken down (quitting, locking): nothing to show
             log.debug("change seen while a screen was being taken down")
 
+    def action_redraw(self) -> None:
+        """Send the whole screen again (something else wrote on the terminal)."""
+        from frontdesk.terminal.lean_driver import LeanDriver
+
+        if isinstance(self._driver, LeanDriver):
+            self._driver.repaint()
+        else:
+            self.refresh(repaint=True, layout=True)
+
     def on_unmount(self) -> None:
         """Give the watch's connection back."""
         self._stop_watch()
@@ -258,5 +276,7 @@ def run(target: str, *, notice: str = "", **kwargs: Any) -> int:
         # A hang-up must end the app even when it was started with SIGHUP ignored:
         # on a dead terminal Textual's input thread would spin forever.
         signal.signal(signal.SIGHUP, signal.SIG_DFL)
-    FrontDeskApp(target, notice=notice, **kwargs).run(mouse=False)
+    from frontdesk.terminal.lean_driver import driver_class
+
+    FrontDeskApp(target, notice=notice, driver_class=driver_class(), **kwargs).run(mouse=False)
     return 0

@@ -1,0 +1,1 @@
+"""Tests of the lean terminal output (frontdesk.terminal)."""
