@@ -28,7 +28,7 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
@@ -42,14 +42,12 @@ from frontdesk.data.hours import load_plan
 from frontdesk.data.models import (
     Appointment,
     AppointmentType,
-    Entry,
     Patient,
-    Payment,
-    PaymentKind,
     Provider,
     Status,
 )
 from frontdesk.data.patients import display_name
+from frontdesk.data.schedule_fetch import BALANCE_PAID, COPAY_PAID
 from frontdesk.data.staff import StaffMember
 from frontdesk.data.validation import format_phone
 from frontdesk.money import short_cents
@@ -184,28 +182,6 @@ class Worklist:
 
 # --- reading ------------------------------------------------------------------------------
 
-_SIGNED = case(
-    (col(Payment.entry) == Entry.PAYMENT.value, col(Payment.amount_cents)),
-    else_=-col(Payment.amount_cents),
-)
-_COPAY_PAID = (
-    select(func.coalesce(func.sum(_SIGNED), 0))
-    .where(
-        col(Payment.appointment_id) == col(Appointment.id),
-        col(Payment.kind) == PaymentKind.COPAY.value,
-    )
-    .correlate(Appointment)
-    .scalar_subquery()
-)
-_BALANCE_PAID = (
-    select(func.coalesce(func.sum(_SIGNED), 0))
-    .where(
-        col(Payment.patient_id) == col(Patient.id),
-        col(Payment.kind) == PaymentKind.PAST_DUE.value,
-    )
-    .correlate(Patient)
-    .scalar_subquery()
-)
 _ROWS: Any = (
     select(
         col(Appointment.id),
@@ -213,7 +189,7 @@ _ROWS: Any = (
         col(Appointment.minutes),
         col(Appointment.forms_needed),
         col(Appointment.eligibility_checked),
-        col(Appointment.copay_due_cents) - _COPAY_PAID,
+        col(Appointment.copay_due_cents) - COPAY_PAID,
         col(Appointment.authorization_ref),
         col(Appointment.confirmed_at),
         col(Patient.id),
@@ -226,7 +202,7 @@ _ROWS: Any = (
         col(Patient.interpreter_needed),
         col(Patient.preferred_language),
         col(Patient.eligibility_verified_on),
-        col(Patient.balance_due_cents) - _BALANCE_PAID,
+        col(Patient.balance_due_cents) - BALANCE_PAID,
         col(Provider.short_name),
         col(AppointmentType.name),
         col(AppointmentType.is_new_patient),

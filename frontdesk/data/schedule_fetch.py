@@ -54,7 +54,7 @@ _SIGNED = case(
     (col(Payment.entry) == Entry.PAYMENT.value, col(Payment.amount_cents)),
     else_=-col(Payment.amount_cents),
 )
-_COPAY_PAID = (
+COPAY_PAID = (
     select(func.coalesce(func.sum(_SIGNED), 0))
     .where(
         col(Payment.appointment_id) == col(Appointment.id),
@@ -63,7 +63,7 @@ _COPAY_PAID = (
     .correlate(Appointment)
     .scalar_subquery()
 )
-_BALANCE_PAID = (
+BALANCE_PAID = (
     select(func.coalesce(func.sum(_SIGNED), 0))
     .where(
         col(Payment.patient_id) == col(Patient.id),
@@ -83,7 +83,7 @@ _DAY_COLUMNS: tuple[Any, ...] = (
     col(Appointment.walk_in),
     col(Appointment.forms_needed),
     col(Appointment.eligibility_checked),
-    col(Appointment.copay_due_cents) - _COPAY_PAID,
+    col(Appointment.copay_due_cents) - COPAY_PAID,
     col(Appointment.version),
     col(Patient.id),
     col(Patient.last_name),
@@ -94,7 +94,7 @@ _DAY_COLUMNS: tuple[Any, ...] = (
     col(Patient.interpreter_needed),
     col(Patient.preferred_language),
     col(Patient.eligibility_verified_on),
-    col(Patient.balance_due_cents) - _BALANCE_PAID,
+    col(Patient.balance_due_cents) - BALANCE_PAID,
     col(AppointmentType.name),
     case((col(Appointment.status) == Status.ARRIVED.value, _ARRIVED_AT)),
 )

@@ -6,8 +6,8 @@ patients one round at a time: check the patient in, take the copay in cash,
 book the follow-up into the first opening offered (reading fresh openings
 after a :class:`~frontdesk.data.booking.SlotTaken`, as the screen does), and,
 interleaved with that, take a phone message, try the oldest open one and close
-it when the caller was reached. Between actions the clerk pauses a few
-milliseconds (a randomized think time), so the terminals' writes interleave.
+it when the caller was reached. The clerk does not pause between actions (a
+person takes seconds), so the terminals' writes overlap all the time.
 
 Everything the clerk saw succeed is reported (ids, receipt numbers, amounts),
 and every error by type and message; the test checks the report against the
@@ -22,7 +22,6 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-THINK_SECONDS = (0.002, 0.02)  # a clerk's pause between two actions
 MAX_BOOKING_TRIES = 50
 ATTEMPT_WEIGHTS = {"reached": 5, "voicemail": 3, "no_answer": 2}
 
@@ -58,17 +57,12 @@ class Terminal:
         self.arrived: set[int] = set()
         self.open_items: deque[int] = deque()  # this clerk's open callbacks, oldest first
 
-    def think(self) -> None:
-        """The clerk's pause between actions (part of the workload, not a wait for state)."""
-        time.sleep(self.rng.uniform(*THINK_SECONDS))
-
     def perform(self, what: str, action: Callable[[], None]) -> None:
         """Run one action; any exception is reported by type, never raised."""
         try:
             action()
         except Exception as error:  # report everything, DatabaseBusy included
             self.report["errors"].append(f"{what}: {type(error).__name__}: {error}")
-        self.think()
 
     def done(self) -> None:
         """Count one action the clerk saw succeed."""
@@ -195,7 +189,6 @@ class Terminal:
         self.done()
         if result != "reached":
             return
-        self.think()
         close_callback(self.engine, item, "resolved", staff=self.clerk, note="Answered")
         self.report["callbacks"][item]["closed"] = True
         self.open_items.popleft()

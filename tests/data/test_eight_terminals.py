@@ -6,9 +6,9 @@ patients: checks the patient in, takes the copay in cash, books the follow-up
 into the first opening offered (all eight race for the same opening; the
 losers get ``SlotTaken`` and search again, as a clerk would), and between those
 takes a phone message, calls back the oldest open one and closes it when the
-caller was reached. A clerk pauses a few milliseconds between actions (a
-person takes seconds), so this desk is far busier than a real one and the
-terminals' writes overlap all the time.
+caller was reached. No clerk pauses between actions (a person takes seconds),
+so this desk is far busier than a real one and the terminals' writes overlap
+all the time.
 
 Then the database must hold exactly what the clerks saw succeed: every check-in
 with its status event, every payment with its receipt number (1..N, no gap, no
