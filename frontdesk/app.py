@@ -23,6 +23,7 @@ from frontdesk.screens.signin import SignInScreen
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
     from textual.driver import Driver
+    from textual.widget import Widget
 
     from frontdesk.data.clinic import Clinic
     from frontdesk.data.staff import StaffMember
@@ -31,6 +32,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 WATCH_SECONDS = 1.0  # how often a terminal asks whether another one changed something
+
+
+class _ReplayKeys(events.Event, bubble=False):
+    """Replay the held keys, in the app's own queue."""
 
 
 class FrontDeskApp(App[None]):
@@ -60,6 +65,8 @@ class FrontDeskApp(App[None]):
         self.staff: StaffMember | None = None
         self.backend_error = ""
         self._held_keys: list[events.Key] = []
+        self._handed_back: list[events.Key] = []
+        self._draining: Widget | None = None
         self._idle_timer: Timer | None = None
         self._watch: ChangeWatch | None = None
         self._watch_timer: Timer | None = None
@@ -116,15 +123,23 @@ class FrontDeskApp(App[None]):
     # was sent to; a key that comes back unhandled after the screen changed, and
     # any key that arrives while the new screen is still being built, is held
     # and replayed, in order, once the new screen is ready.
+    #
+    # Within one screen the same happens when a field moves focus on Enter or Tab
+    # (`desk` Enter `password` Enter pasted at sign-in): keys already queued at the
+    # old field are handed back, and keys arriving meanwhile are held behind them
+    # until the old field has drained its queue (`TextField`).
 
     async def on_event(self, event: events.Event) -> None:
-        """Hold keys while a screen is being built; tag the rest with their screen."""
+        """Hold keys while a screen is built or a field drains; tag the rest."""
+        if isinstance(event, _ReplayKeys):
+            await self._replay_keys()
+            return
         if isinstance(event, events.Key) and not event.is_forwarded:
             if self._idle_timer is not None:
                 self._idle_timer.reset()
-            if not getattr(event, "_frontdesk_replay", False) and (
-                self._held_keys or not self._screen_ready()
-            ):
+            if self._draining is not None and not self._draining.is_attached:
+                self.field_drained(self._draining)  # removed before it drained
+            if self._held_keys or self._draining is not None or not self._screen_ready():
                 self._hold(event)
                 return
             event._frontdesk_screen = self.screen  # type: ignore[attr-defined]
@@ -144,18 +159,48 @@ class FrontDeskApp(App[None]):
 
     def _hold(self, event: events.Key) -> None:
         self._held_keys.append(events.Key(event.key, event.character))
-        self.call_after_refresh(self._release_keys)
+        if self._draining is None:
+            self.call_after_refresh(self._release_keys)
 
     def _release_keys(self) -> None:
-        if not self._held_keys:
+        if not self._held_keys or self._draining is not None:
             return
         if not self._screen_ready():
             self.call_after_refresh(self._release_keys)
             return
-        held, self._held_keys = self._held_keys, []
-        for key in held:
-            key._frontdesk_replay = True  # type: ignore[attr-defined]
-            self.post_message(key)
+        # Replayed by the app itself, in its own queue: a key that arrives before
+        # this message is taken is held behind the others, one after it waits.
+        self.post_message(_ReplayKeys())
+
+    async def _replay_keys(self) -> None:
+        while self._held_keys:
+            if self._draining is not None or not self._screen_ready():
+                self._release_keys()
+                return
+            key = self._held_keys.pop(0)
+            key._frontdesk_screen = self.screen  # type: ignore[attr-defined]
+            await super().on_event(key)
+
+    def hold_keys_for(self, field: Widget) -> None:
+        """``field`` moves focus on: hold new keys until it hands back its queue."""
+        self._draining = field
+
+    def hand_back_key(self, field: Widget, event: events.Key) -> None:
+        """A key that reached ``field`` after focus left it: give it to the focus."""
+        key = events.Key(event.key, event.character)
+        if self._draining is field:
+            self._handed_back.append(key)
+        else:
+            self._hold(key)
+
+    def field_drained(self, field: Widget) -> None:
+        """``field`` has handed back every key queued at it: replay them, in order."""
+        if self._draining is not field:
+            return
+        self._draining = None
+        self._held_keys[:0] = self._handed_back
+        self._handed_back = []
+        self._release_keys()
 
     @property
     def ready(self) -> bool:

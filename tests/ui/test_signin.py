@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from textual import events
+
 from frontdesk.screens.schedule import ScheduleScreen
 from frontdesk.screens.signin import SignInScreen
 from tests.conftest import Clinic
-from tests.ui.conftest import make_app, screen_text, settle, sign_in
+from tests.ui.conftest import PASSWORD, make_app, screen_text, settle, sign_in
 
 
 async def test_wrong_password_and_unknown_user_read_the_same(clinic: Clinic) -> None:
@@ -73,3 +77,41 @@ async def test_provider_filter_and_day_keys(clinic: Clinic) -> None:
         await pilot.press("t")
         await settle(pilot)
         assert "Okafor-Patient, Ann" in screen_text(app)
+
+
+async def test_sign_in_typed_in_one_burst_keeps_the_password_in_order(clinic: Clinic) -> None:
+    """Username, Enter and password in one packet, as a paste or a slow link sends them.
+
+    The keys behind Enter were handed to the username field before Enter moved
+    focus; more keys arrive at the very moment focus moves. The password must
+    still reach sign-in in the order typed, not rotated.
+    """
+    app = make_app(clinic)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        driver = app._driver
+        assert driver is not None
+        screen = app.screen
+        head, tail = PASSWORD[:3], PASSWORD[3:]
+        sent_tail = False
+        focus_next = screen.focus_next
+
+        def focus_moved(*args: Any, **kwargs: Any) -> Any:
+            nonlocal sent_tail
+            moved = focus_next(*args, **kwargs)
+            if not sent_tail:
+                sent_tail = True  # the rest of the packet, read as focus moves
+                for char in tail:
+                    app.post_message(events.Key(char, char))
+                app.post_message(events.Key("enter", "\r"))
+            return moved
+
+        screen.focus_next = focus_moved  # type: ignore[method-assign]
+        for char in "ana":
+            driver.send_message(events.Key(char, char))
+        driver.send_message(events.Key("enter", "\r"))
+        for char in head:
+            driver.send_message(events.Key(char, char))
+        await settle(pilot)
+        assert sent_tail
+        assert isinstance(app.screen, ScheduleScreen), screen_text(app)
