@@ -22,6 +22,7 @@ from frontdesk.widgets.keybar import KeyBar
 from frontdesk.widgets.line import Line
 from frontdesk.widgets.schedule_rows import (
     COLUMNS,
+    CONTEXT_ROWS,
     COUNT_ORDER,
     ScheduleTable,
     row_cells,
@@ -167,16 +168,19 @@ class ScheduleScreen(MarkKeys):
                     if table.get_cell(key, col_key) != cell:
                         table.update_cell(key, col_key, cell)
         else:
-            table.clear()
             self.marks &= set(keys)
-            for row in schedule.rows:
-                key = row_key(row)
-                table.add_row(*row_cells(row, key in self.marks), key=key)
-            self._keys = keys
+            pairs = zip(keys, schedule.rows, strict=True)
+            rows = [(key, row_cells(row, key in self.marks)) for key, row in pairs]
+            top: int | None = None
             if selected in keys:
-                table.move_cursor(row=keys.index(selected), animate=False)
+                cursor = keys.index(selected)
             elif self.day == self.clinic.today():
-                table.move_cursor(row=self._first_current_row(schedule), animate=False)
+                cursor = self._first_current_row(schedule)
+                top = cursor - CONTEXT_ROWS
+            else:
+                cursor = top = 0
+            table.replace_rows(rows, cursor, top)
+            self._keys = keys
         self._show_title()
         self._show_counts()
 
