@@ -20,11 +20,13 @@ WIDE_TAIL = ""  # the right half of a double-width character
 MAX_FILL = 8  # the longest gap of unchanged cells worth rewriting instead of moving over
 
 
-def _csi(n: int, final: str) -> str:
+def csi(n: int, final: str) -> str:
+    """CSI ``n`` ``final``, the 1 left out."""
     return f"\x1b[{final}" if n == 1 else f"\x1b[{n}{final}"
 
 
-def _cup(x: int, y: int) -> str:
+def cup(x: int, y: int) -> str:
+    """The absolute move to (x, y), 0-based, in the fewest bytes."""
     if x == 0:
         return "\x1b[H" if y == 0 else f"\x1b[{y + 1}H"
     return f"\x1b[{y + 1};{x + 1}H"
@@ -32,14 +34,14 @@ def _cup(x: int, y: int) -> str:
 
 def _to_column(col: int, tx: int) -> list[str]:
     """Ways to reach column ``tx`` on the current row from column ``col``."""
-    ways = ["\r" + (_csi(tx, "C") if tx else ""), _csi(tx + 1, "G")]
+    ways = ["\r" + (csi(tx, "C") if tx else ""), csi(tx + 1, "G")]
     dx = tx - col
     if dx == 0:
         ways.append("")
     elif dx > 0:
-        ways.append(_csi(dx, "C"))
+        ways.append(csi(dx, "C"))
     else:
-        ways.append("\b" * -dx if -dx <= 3 else _csi(-dx, "D"))
+        ways.append("\b" * -dx if -dx <= 3 else csi(-dx, "D"))
     return ways
 
 
@@ -53,11 +55,11 @@ def cursor_move(ax: int | None, ay: int | None, tx: int, ty: int, lines_ok: bool
     whether or not the tty turns LF into CR LF; ``lines_ok`` False (scroll
     margins set) allows absolute moves only.
     """
-    best = _cup(tx, ty)
+    best = cup(tx, ty)
     if ay is None:
         return best
     if ax is None:
-        for first, col in (("\r", 0), (_csi(tx + 1, "G"), tx)):
+        for first, col in (("\r", 0), (csi(tx + 1, "G"), tx)):
             way = first + cursor_move(col, ay, tx, ty, lines_ok)
             if len(way) < len(best):
                 best = way
@@ -67,9 +69,9 @@ def cursor_move(ax: int | None, ay: int | None, tx: int, ty: int, lines_ok: bool
     if dy == 0:
         rows.append(("", ax))
     else:
-        rows.append((_csi(ty + 1, "d"), ax))
+        rows.append((csi(ty + 1, "d"), ax))
         if lines_ok:
-            rows.append((_csi(dy, "B") if dy > 0 else _csi(-dy, "A"), ax))
+            rows.append((csi(dy, "B") if dy > 0 else csi(-dy, "A"), ax))
             if 0 < dy <= 8:
                 rows.append(("\n" * dy if ax == 0 else "\r" + "\n" * dy, 0))
     for row, col in rows:
@@ -224,8 +226,8 @@ class Emitter:
                     pen, left, end = style, pos, width
                     break
                 else:
-                    erase = _csi(stop - pos, "X")
-                    after = "" if stop == end else _csi(stop - pos, "C")
+                    erase = csi(stop - pos, "X")
+                    after = "" if stop == end else csi(stop - pos, "C")
                     if len(erase) + len(after) < stop - pos:
                         parts += [change(pen, style), erase, after]
                         left = pos if stop == end else None  # ECH does not move the cursor

@@ -11,11 +11,13 @@ last difference was sent.
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 
 from rich.cells import get_character_cell_size
 
 from frontdesk.terminal.emit import UNKNOWN, WIDE_TAIL
 
+SHIFT_ROWS = 3  # rows that must have moved whole before a band is scrolled, not redrawn
 _UNSURE = frozenset("\u200d\ufe0e\ufe0f")  # joiners and presentation selectors
 _widths: dict[str, int] = {}
 Cells = tuple[list[list[str]], list[list[int]]]
@@ -173,3 +175,63 @@ class Grid:
             styles[r][a:b] = [blank] * (b - a)
             self.mark(r, a, b)
         return True
+
+    # --- rows that moved ------------------------------------------------------------
+
+    def shift(self, cells: Cells, top: int, bottom: int, k: int, blank: int) -> None:
+        """Rows ``top``..``bottom`` of ``cells`` move up ``k`` rows (down when negative).
+
+        What a terminal does for DL (IL) at row ``top`` with the bottom margin at
+        ``bottom``: the rows left empty are blanks of style ``blank``. Every row
+        of the band is marked, to be compared again.
+        """
+        chars, styles = cells
+        w = self.width
+        n = min(abs(k), bottom - top + 1)
+        new_chars = [[" "] * w for _ in range(n)]
+        new_styles = [[blank] * w for _ in range(n)]
+        if k > 0:
+            chars[top : bottom + 1] = chars[top + n : bottom + 1] + new_chars
+            styles[top : bottom + 1] = styles[top + n : bottom + 1] + new_styles
+        else:
+            chars[top : bottom + 1] = new_chars + chars[top : bottom + 1 - n]
+            styles[top : bottom + 1] = new_styles + styles[top : bottom + 1 - n]
+        for y in range(top, bottom + 1):
+            self.mark(y, 0, w)
+
+    def find_shift(self) -> tuple[int, int, int] | None:
+        """A band of rows the app moved up or down whole: ``(top, bottom, k)``, or None.
+
+        A changed row votes for a shift ``k`` when what the terminal shows ``k``
+        rows below it (above, for negative ``k``) has the same characters, the
+        last column aside (where a scroll bar moves). The shift with the most
+        votes wins if it has at least ``SHIFT_ROWS``; the band runs from the
+        first row it moves to the last. Blank rows do not vote.
+        """
+        (wc, _), (sc, _) = self.want, self.shown
+        changed = [y for y in range(self.height) if self.lo[y] < self.hi[y] and wc[y] != sc[y]]
+        if len(changed) < SHIFT_ROWS:
+            return None
+        first, last = changed[0], changed[-1]
+        where: dict[tuple[str, ...], list[int]] = {}
+        for y in range(first, last + 1):
+            key = tuple(sc[y][:-1])
+            if UNKNOWN not in key:
+                where.setdefault(key, []).append(y)
+        votes: Counter[int] = Counter()
+        voters: dict[int, list[int]] = {}
+        for y in changed:
+            key = tuple(wc[y][:-1])
+            if key.count(" ") == len(key):
+                continue
+            for source in where.get(key, ()):
+                if source != y:
+                    votes[source - y] += 1
+                    voters.setdefault(source - y, []).append(y)
+        if not votes:
+            return None
+        k, count = votes.most_common(1)[0]
+        if count < SHIFT_ROWS:
+            return None
+        rows = voters[k]
+        return min(min(rows), min(rows) + k), max(max(rows), max(rows) + k), k

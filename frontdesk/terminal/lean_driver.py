@@ -39,8 +39,10 @@ class LeanDriver(LinuxDriver):
     ) -> None:
         super().__init__(app, debug=debug, mouse=mouse, size=size)
         width, height = self._get_terminal_size()
-        erase = erases_in_colour(os.environ.get("TERM", ""))
-        self.screen_model = ScreenModel(width, height, erase=erase)
+        term = os.environ.get("TERM", "")
+        self.screen_model = ScreenModel(
+            width, height, erase=erases_in_colour(term), scroll=scrolls_bands(term)
+        )
         # Writes come from the app's thread and, for a few mode switches, the input thread.
         self._model_lock = threading.Lock()
         self.bytes_in = 0  # characters the app wrote, for the record
@@ -79,17 +81,33 @@ def erases_in_colour(term: str) -> bool:
     Then runs of blanks go as erase sequences instead of spaces. Read once per
     process (curses loads one terminal description); False when unknown.
     """
+    found = _description(term)
+    return found is not None and found.tigetflag("bce") > 0
+
+
+def scrolls_bands(term: str) -> bool:
+    """Whether ``term`` has scroll margins and line delete/insert (terminfo csr, dl, il).
+
+    Then a band of rows that moved whole (a table scrolled) is moved on the
+    terminal, as curses does, instead of drawn again.
+    """
+    found = _description(term)
+    return found is not None and all(found.tigetstr(cap) for cap in ("csr", "dl", "il"))
+
+
+def _description(term: str) -> Any:
+    """The curses module set up for ``term``, or None when there is no description."""
     try:
         import curses
     except ImportError:
-        return False
+        return None
     try:
         with open(os.devnull, "w") as null:
             curses.setupterm(term or "dumb", null.fileno())
-        return bool(curses.tigetflag("bce") > 0)
     except (curses.error, OSError) as error:
         log.debug("no terminal description for %r: %s", term, error)
-        return False
+        return None
+    return curses
 
 
 def driver_class(environ: dict[str, str] | None = None) -> type[Driver] | None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from frontdesk.terminal.emit import UNKNOWN, WIDE_TAIL, Emitter
+from frontdesk.terminal.emit import UNKNOWN, WIDE_TAIL, Emitter, csi, cup
 from frontdesk.terminal.grid import Grid
 from frontdesk.terminal.sgr import PLAIN, Style, StyleTable, apply_sgr
 
@@ -52,8 +52,15 @@ MAX_STYLES = 4096
 class ScreenModel:
     """What the app wants on the terminal and what the terminal shows; see the module doc."""
 
-    def __init__(self, width: int = 80, height: int = 24, *, erase: bool = False) -> None:
-        """A model of a ``width`` x ``height`` terminal; ``erase``: it erases in colour (bce)."""
+    def __init__(
+        self, width: int = 80, height: int = 24, *, erase: bool = False, scroll: bool = False
+    ) -> None:
+        """A model of a ``width`` x ``height`` terminal.
+
+        ``erase``: it erases in colour (bce). ``scroll``: it has scroll margins and
+        line insert/delete (DECSTBM, IL, DL), so a band of rows that moved whole is
+        moved on the terminal instead of drawn again.
+        """
         self.table = StyleTable()
         self.emitter = Emitter(self.table, width)
         self.emitter.erase_ok = erase
@@ -64,7 +71,10 @@ class ScreenModel:
         self.pen_known = True  # False after an SGR the model could not follow
         self.raw = True  # passing everything through until the next absolute move
         self.autowrap = True
-        self.odd: set[str] = set()  # origin/insert/newline modes or scroll margins in force
+        self.odd: set[str] = set()  # origin/insert/newline modes in force
+        self.margins: tuple[int, int] | None = None  # the app's scroll margins, 0-based
+        self.cursor_hidden = False  # then where it rests does not matter: it is not moved there
+        self.scroll_ok = scroll
         self._sync_at: int | None = None  # output index where a synchronized block began
         self._partial = ""  # an escape sequence cut off at the end of a write
         self._synced: tuple[int, int, int, int] | None = None
@@ -88,6 +98,7 @@ class ScreenModel:
         self.grid = Grid(width, height)
         self.width, self.height = width, height
         self.emitter.width = width
+        self.margins, self.emitter.lines_ok = None, True  # a resize resets the margins
         self.forget()
 
     def forget(self) -> None:
@@ -125,17 +136,37 @@ class ScreenModel:
     def _flush(self) -> None:
         """Send every cell that differs from what the terminal shows."""
         grid = self.grid
+        if self.scroll_ok and self.margins is None and not self.odd:
+            found = grid.find_shift()
+            if found is not None:
+                self._scroll(*found)
         (wc, ws), (sc, ss) = grid.want, grid.shown
         for y in range(grid.height):
             if grid.lo[y] < grid.hi[y]:
                 self.emitter.row(y, (wc[y], ws[y]), (sc[y], ss[y]), grid.lo[y], grid.hi[y])
                 grid.lo[y], grid.hi[y] = grid.width, 0
 
-    def _sync_cursor(self) -> None:
-        """Put the terminal's cursor where the app's output left it."""
+    def _scroll(self, top: int, bottom: int, k: int) -> None:
+        """Move rows ``top``..``bottom`` of the terminal up ``k`` rows (down when negative).
+
+        Margins round the band, then DL (IL) at its top row: the rows below
+        (above) the band stay. The lines left empty come blank in the default
+        style on every terminal, erasing in colour or not.
+        """
+        em = self.emitter
+        em.set_pen(0)
+        em.put(f"\x1b[{top + 1};{bottom + 1}r{cup(0, top)}{csi(abs(k), 'M' if k > 0 else 'L')}")
+        em.put(f"\x1b[1;{self.height}r")  # margins off; the cursor goes to the top left
+        em.x = em.y = 0
+        self.grid.shift(self.grid.shown, top, bottom, k, 0)
+
+    def _sync_cursor(self, exact: bool = False) -> None:
+        """Put the terminal's cursor where the app's output left it (if it shows, or ``exact``)."""
         em, grid = self.emitter, self.grid
         cx, cy, lf = grid.cx, grid.cy, grid.lf
         if self.raw or self._synced == (cx, cy, lf, em.serial):
+            return
+        if self.cursor_hidden and not exact and not lf:
             return
         chars, styles = grid.want[0][cy], grid.want[1][cy]
         if cx < grid.width:
@@ -154,14 +185,15 @@ class ScreenModel:
             em.x, em.y = None, cy + lf
         self._synced = (cx, cy, lf, em.serial)
 
-    def _commit(self) -> None:
+    def _commit(self, *, exact: bool = False) -> None:
+        """Send the changed cells; the cursor goes where the app left it if shown or ``exact``."""
         self._flush()
-        self._sync_cursor()
+        self._sync_cursor(exact)
 
     def _send(self, text: str) -> None:
         """Send ``text`` as it is, the terminal first brought to the state the app left it in."""
         if not self.raw:
-            self._commit()
+            self._commit(exact=True)
             if self.pen_known:
                 self.emitter.set_pen(self.pen)
         self._put(text)
@@ -224,6 +256,7 @@ class ScreenModel:
         if seq == "\x1bc":  # a full reset: modes back to their defaults
             self.autowrap, self.emitter.lines_ok = True, True
             self.odd.clear()
+            self.margins = None
             self.style, self.pen, self.pen_known = PLAIN, self.table.id(PLAIN), True
             self.emitter.pen = self.pen
 
@@ -295,20 +328,51 @@ class ScreenModel:
                 self._put(seq)
         elif final in "hl":
             self._plain_mode(seq, params, final == "h")
-        elif final == "r":
-            top, bottom = n, nums[1] if len(nums) > 1 and nums[1] else self.height
-            if top == 1 and bottom >= self.height:
-                self.odd.discard("margins")
-            else:
-                self.odd.add("margins")
-            self.emitter.lines_ok = "margins" not in self.odd
+        elif final == "r" and not params:
+            # Margins off; xterm puts the cursor at the top left, pyte leaves it where it is.
+            self.margins, self.emitter.lines_ok = None, True
             self._pass(seq)
+        elif final == "r":
+            self._margins(seq, n - 1, (nums[1] if len(nums) > 1 and nums[1] else self.height) - 1)
         elif self.raw:
             self._put(seq)
         elif final in "JKX":
             self._erase(seq, 0 if final == "X" else nums[0], n, final)
+        elif final in "LM":
+            self._lines(seq, n if final == "M" else -n)
         elif not self._relative(final, n):
             self._pass(seq)
+
+    def _margins(self, seq: str, top: int, bottom: int) -> None:
+        """DECSTBM: scroll margins (0-based rows); the cursor goes to the top left."""
+        bottom = min(bottom, self.height - 1)
+        if top >= bottom:  # terminals ignore it, or not
+            self._pass(seq)
+            return
+        self._send(seq)
+        self.margins = None if top == 0 and bottom == self.height - 1 else (top, bottom)
+        self.emitter.lines_ok = self.margins is None  # a line feed could scroll the band
+        self.emitter.x = self.emitter.y = 0
+        self._moved(0, 0)
+
+    def _lines(self, seq: str, k: int) -> None:
+        """DL (``k`` > 0) or IL: the rows from the cursor to the bottom margin move.
+
+        Followed only in the default style (blank lines come in the current
+        background on some terminals, the default on others) and with the
+        cursor's row certain; the cursor goes to the left edge.
+        """
+        grid = self.grid
+        top, bottom = self.margins or (0, self.height - 1)
+        y = grid.cy
+        if self.raw or grid.lf or not top <= y <= bottom or self.pen != 0 or not self.pen_known:
+            self._pass(seq)
+            return
+        self._send(seq)
+        grid.shift(grid.want, y, bottom, k, 0)
+        grid.shift(grid.shown, y, bottom, k, 0)
+        grid.cx = 0
+        self.emitter.x, self.emitter.y = None, y
 
     def _relative(self, final: str, n: int) -> bool:
         """Follow a relative or single-axis move; False when the result is not certain."""
@@ -343,6 +407,8 @@ class ScreenModel:
         if params[0] == "?" and all(m in HARMLESS_MODES or m == "7" for m in modes):
             if "7" in modes:
                 self.autowrap = on
+            if "25" in modes:
+                self.cursor_hidden = not on  # shown: put it where the app left it first
             self._send(seq)
             return
         if params[0] == "?":
@@ -377,8 +443,8 @@ class ScreenModel:
         elif char == "\r":
             self._moved(0, grid.cy + grid.lf)
         elif char in "\n\x0b\x0c":
-            if grid.cy + grid.lf >= grid.height - 1 or self.odd:
-                self._pass(char)  # it would scroll
+            if grid.cy + grid.lf >= grid.height - 1 or self.odd or self.margins:
+                self._pass(char)  # it could scroll
             elif grid.cx == 0 and not grid.lf:  # column 0 either way
                 grid.cy += 1
             else:

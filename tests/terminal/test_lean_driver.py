@@ -163,3 +163,17 @@ async def test_writes_from_two_threads_do_not_mix(driver: tuple[LeanDriver, Writ
     assert shown.text().splitlines()[2][:4] == " 199"
     assert shown.text().splitlines()[6][:4] == " 199"
     assert shown.screen.buffer[2][1].fg == "white"  # 199 % 8 == 7
+
+
+@pytest.mark.parametrize(
+    ("term", "scrolls"),
+    [("xterm-256color", True), ("tmux-256color", True), ("vt100", False), ("", False)],
+)
+def test_scrolling_bands_follows_the_terminal_description(term: str, scrolls: bool) -> None:
+    """terminfo's csr, dl and il (vt100 has margins but no line insert or delete)."""
+    code = "import sys; from frontdesk.terminal.lean_driver import scrolls_bands as s; "
+    code += "print(s(sys.argv[1]))"
+    done = subprocess.run(
+        [sys.executable, "-c", code, term], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == str(scrolls)

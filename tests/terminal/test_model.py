@@ -286,20 +286,15 @@ def test_repaint_sends_all_it_knows_over_whatever_is_shown() -> None:
     assert model.feed(DOTS) == ""
 
 
-def test_scroll_margins_stop_the_diffing_until_reset() -> None:
-    """With margins set, moves and line feeds land elsewhere: everything passes through."""
+def test_scroll_margins_are_followed_and_line_feeds_pass_through() -> None:
+    """With margins set, absolute moves still land where they say; a line feed could scroll."""
     model, app, lean = painted()
     assert send(model, app, lean, "\x1b[2;3r") == "\x1b[2;3r"
-    frame = "\x1b[1;1Hab\x1b[1;1H"
-    assert send(model, app, lean, frame) == frame
-    send(model, app, lean, "\x1b[r")
-    assert send(model, app, lean, "\x1b[1;1Hab\x1b[1;1H") == "\x1b[Hab\r"
-    assert (
-        send(model, app, lean, "\x1b[1;1Hac\x1b[1;1H") == "ac\r"
-    )  # rewriting "a" beats moving over it
-
-
-# --- erasing (terminals that erase in the current colour) ---------------------------
+    out = send(model, app, lean, "\x1b[1;1Hab\x1b[1;1H")
+    assert out == "ab\r"  # the cursor was at the top left: the margins sent it there
+    assert send(model, app, lean, "\x1b[3;1H\n") == "\x1b[3H\n"  # passed: it scrolls the band
+    assert send(model, app, lean, f"\x1b[1;{H}r") == f"\x1b[1;{H}r"
+    assert send(model, app, lean, "\x1b[2;1Hxy\x1b[1;1H") == "\nxy\x1b[H"  # followed again
 
 
 def test_a_blank_row_end_is_erased_not_written() -> None:
