@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlmodel import col, select
+from argon2 import PasswordHasher, Type, extract_parameters
+from sqlmodel import Session, col, select
 
 from frontdesk import clock
-from frontdesk.data import staff
+from frontdesk.data import audit, staff
 from frontdesk.data.db import make_engine, read_session, write_session
 from frontdesk.data.errors import InvalidInput, SignInFailed, SignInThrottled
-from frontdesk.data.models import Role, Staff
+from frontdesk.data.models import AuditEvent, Role, Staff
 from frontdesk.data.staff import create_staff, sign_in, unlock
 from tests.conftest import PASSWORD, Clinic
-from tests.data.helpers import audit_events, fetch
+from tests.data.helpers import audit_events, detail, fetch, set_fields
 
 pytestmark = pytest.mark.usefixtures("fast_hashing")
 
@@ -226,3 +228,84 @@ def test_a_password_typed_as_username_is_not_stored(clinic: Clinic) -> None:
     events = audit_events(clinic.engine, "signin.failed")
     assert len(events) == 1
     assert secret not in events[0].detail
+
+
+# --- argon2 parameters: new hashes at the OWASP baseline, old ones replaced on sign-in ---
+
+# argon2-cffi's defaults before this code chose its own (RFC 9106's low-memory profile).
+OLD_DEFAULTS = PasswordHasher(time_cost=3, memory_cost=65536, parallelism=4)
+
+
+@pytest.fixture
+def real_hashing(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The hasher as the module builds it, in place of the cheap one of ``fast_hashing``."""
+    request.getfixturevalue("fast_hashing")  # set up first, so that this patch holds
+    monkeypatch.setattr(staff, "_hasher", PasswordHasher.from_parameters(staff.PARAMETERS))
+
+
+def stored_hash(clinic: Clinic, staff_id: int) -> str:
+    return fetch(clinic.engine, Staff, staff_id).password_hash
+
+
+def test_the_parameters_are_the_owasp_argon2id_baseline() -> None:
+    params = staff.PARAMETERS
+    assert params.type is Type.ID
+    assert (params.memory_cost, params.time_cost, params.parallelism) == (19456, 2, 1)
+
+
+@pytest.mark.usefixtures("real_hashing")
+def test_new_hashes_carry_the_current_parameters(clinic: Clinic) -> None:
+    with write_session(clinic.engine) as session:
+        member = create_staff(session, username="fay", password=PASSWORD)
+    stored = stored_hash(clinic, member.id)
+    assert stored.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    assert extract_parameters(stored) == staff.PARAMETERS
+
+
+@pytest.mark.usefixtures("real_hashing")
+def test_an_old_default_hash_signs_in_and_is_replaced_with_the_current_parameters(
+    clinic: Clinic,
+) -> None:
+    old = OLD_DEFAULTS.hash(PASSWORD)
+    set_fields(clinic.engine, Staff, clinic.desk.id, password_hash=old)
+    assert sign_in(clinic.engine, "ana", PASSWORD) == clinic.desk
+    new = stored_hash(clinic, clinic.desk.id)
+    assert new != old
+    assert extract_parameters(new) == staff.PARAMETERS
+    assert PasswordHasher.from_parameters(staff.PARAMETERS).verify(new, PASSWORD)
+    (event,) = audit_events(clinic.engine, "signin")
+    assert detail(event) == {"password_rehashed": True}
+    # the new hash signs in too, and is kept as it is (and the event says nothing of it)
+    assert sign_in(clinic.engine, "ana", PASSWORD) == clinic.desk
+    assert stored_hash(clinic, clinic.desk.id) == new
+    assert detail(audit_events(clinic.engine, "signin")[-1]) == {}
+
+
+@pytest.mark.usefixtures("real_hashing")
+def test_a_wrong_password_does_not_replace_an_old_hash(clinic: Clinic) -> None:
+    old = OLD_DEFAULTS.hash(PASSWORD)
+    set_fields(clinic.engine, Staff, clinic.desk.id, password_hash=old)
+    assert isinstance(fail(clinic, "ana"), SignInFailed)
+    assert stored_hash(clinic, clinic.desk.id) == old
+    assert audit_events(clinic.engine, "signin") == []
+
+
+@pytest.mark.usefixtures("real_hashing")
+def test_the_new_hash_is_saved_only_with_the_sign_in_event(
+    clinic: Clinic, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The replacement hash is written in the sign-in's transaction: no event, no new hash."""
+    old = OLD_DEFAULTS.hash(PASSWORD)
+    set_fields(clinic.engine, Staff, clinic.desk.id, password_hash=old, failed_attempts=2)
+    record = audit.record
+
+    def broken(session: Session, **event: Any) -> AuditEvent:
+        if event["action"] == "signin":
+            raise RuntimeError("disk full")
+        return record(session, **event)
+
+    monkeypatch.setattr(audit, "record", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        sign_in(clinic.engine, "ana", PASSWORD)
+    row = fetch(clinic.engine, Staff, clinic.desk.id)
+    assert (row.password_hash, row.failed_attempts) == (old, 2)
