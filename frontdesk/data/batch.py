@@ -18,7 +18,7 @@ from frontdesk import clock
 from frontdesk.data import audit
 from frontdesk.data.appointments import apply_status, check_reason, check_transition
 from frontdesk.data.appointments import load_for_update as load_appointment
-from frontdesk.data.booking import Freed, freed_by, is_late, slot_problem
+from frontdesk.data.booking import Freed, freed_by, is_late, late_reason, slot_problem
 from frontdesk.data.clinic import get_clinic_in
 from frontdesk.data.db import write_session
 from frontdesk.data.errors import InvalidInput
@@ -53,8 +53,8 @@ def cancel_many(
             if appt.status == Status.BOOKED.value:
                 freed.append(freed_by(appt, clinic))
             appt.cancel_reason = text
-            reason_text = f"{text} (late cancellation)" if was_late else text
-            apply_status(session, appt, Status.CANCELLED, staff=staff, reason=reason_text)
+            reason = late_reason(text, was_late)
+            apply_status(session, appt, Status.CANCELLED, staff=staff, reason=reason)
             count += 1
             late += was_late
         return BatchCancelled(count, late, tuple(freed))

@@ -25,7 +25,14 @@ from frontdesk.data.days import refuse_if_instant_closed
 from frontdesk.data.db import write_session
 from frontdesk.data.errors import InvalidInput, PatientNotFound
 from frontdesk.data.hours import load_plan
-from frontdesk.data.models import Appointment, AppointmentType, Patient, Provider, Status
+from frontdesk.data.models import (
+    LATE_CANCELLATION,
+    Appointment,
+    AppointmentType,
+    Patient,
+    Provider,
+    Status,
+)
 from frontdesk.data.models_booking import TypeProvider, WaitlistEntry
 from frontdesk.data.patients import display_name
 from frontdesk.data.staff import StaffMember
@@ -320,12 +327,13 @@ def cancel(
         late = is_late(appt, clinic, clock.now())
         freed = _freed(appt, clinic) if appt.status == Status.BOOKED.value else None
         appt.cancel_reason = text
-        apply_status(session, appt, Status.CANCELLED, staff=staff, reason=_reason(text, late))
+        apply_status(session, appt, Status.CANCELLED, staff=staff, reason=late_reason(text, late))
         return Cancelled(appointment_id, late=late, freed=freed)
 
 
-def _reason(text: str, late: bool) -> str:
-    return f"{text} (late cancellation)" if late else text
+def late_reason(text: str, late: bool) -> str:
+    """The reason recorded for a cancellation: marked when it was late."""
+    return f"{text} {LATE_CANCELLATION}" if late else text
 
 
 def _freed(appt: Appointment, clinic: Clinic) -> Freed:
@@ -397,5 +405,5 @@ def _move_out(
     freed = _freed(old, clinic)
     late = is_late(old, clinic, clock.now())
     old.cancel_reason = RESCHEDULED
-    apply_status(session, old, Status.CANCELLED, staff=staff, reason=_reason(RESCHEDULED, late))
+    apply_status(session, old, Status.CANCELLED, staff=staff, reason=late_reason(RESCHEDULED, late))
     return freed

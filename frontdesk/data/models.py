@@ -227,6 +227,10 @@ class Appointment(SQLModel, table=True):
     confirmed_by: int | None = Field(default=None, foreign_key="staff.id")
 
 
+# How a cancellation's reason ends when it came inside the clinic's late-cancel hours.
+LATE_CANCELLATION = "(late cancellation)"
+
+
 class AppointmentEvent(SQLModel, table=True):
     """Append-only history of an appointment's status: who moved it, when, from what."""
 

@@ -24,9 +24,7 @@ from frontdesk.data.clinic import Clinic, get_clinic_in
 from frontdesk.data.db import read_session
 from frontdesk.data.delays import delay_text, delays_of_day
 from frontdesk.data.hours import Plan, Span, load_plan, subtract
-from frontdesk.data.models import (
-    Status,
-)
+from frontdesk.data.models import LATE_CANCELLATION, Status
 from frontdesk.data.schedule_fetch import Fetched, fetch_day
 from frontdesk.data.visits import VisitTimes as VisitTimes
 from frontdesk.data.visits import visit_times_in as visit_times_in
@@ -225,6 +223,7 @@ def _build(
         balance_due_cents,
         type_name,
         arrived_at,
+        cancel_reason,
     ) in fetched.rows:
         local = local_of.get(start_at)
         if local is None:
@@ -236,7 +235,8 @@ def _build(
         if status not in _NOT_BOOKED:
             booked.setdefault(appt_provider, []).append((local, minutes))
         if status in _NO_FLAGS:  # (as _flags would say, without converting arguments)
-            flags: tuple[str, ...] = ()
+            late_cancel = cancel_reason is not None and cancel_reason.endswith(LATE_CANCELLATION)
+            flags: tuple[str, ...] = ("LATE",) if late_cancel else ()
         else:
             flags = _flags(
                 status,

@@ -48,6 +48,20 @@ _ARRIVED_AT = (
     .scalar_subquery()
 )
 
+# Why a cancelled visit was cancelled: its last cancellation's reason (not one undone).
+_CANCEL_REASON = (
+    select(col(AppointmentEvent.reason))
+    .where(
+        col(AppointmentEvent.appointment_id) == col(Appointment.id),
+        col(AppointmentEvent.to_status) == Status.CANCELLED.value,
+        col(AppointmentEvent.undoes_id).is_(None),
+    )
+    .order_by(col(AppointmentEvent.id).desc())
+    .limit(1)
+    .correlate(Appointment)
+    .scalar_subquery()
+)
+
 # What the desk has taken (net of voids and refunds) on a visit's copay and on the
 # patient's past-due balance: the schedule's "$" flag shows only what is still owed.
 _SIGNED = case(
@@ -97,6 +111,7 @@ _DAY_COLUMNS: tuple[Any, ...] = (
     col(Patient.balance_due_cents) - BALANCE_PAID,
     col(AppointmentType.name),
     case((col(Appointment.status) == Status.ARRIVED.value, _ARRIVED_AT)),
+    case((col(Appointment.status) == Status.CANCELLED.value, _CANCEL_REASON)),
 )
 
 _IN_DAY = and_(

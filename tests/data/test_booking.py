@@ -20,6 +20,7 @@ from frontdesk.data.booking import (
 )
 from frontdesk.data.db import read_session, write_session
 from frontdesk.data.errors import InvalidInput
+from frontdesk.data.schedule import load_day
 from frontdesk.data.models import (
     Appointment,
     AppointmentEvent,
@@ -185,6 +186,17 @@ def test_a_late_cancellation_is_flagged_and_history_kept(clinic: Clinic) -> None
         ).all()
     assert reasons == ["Patient cancelled (late cancellation)"]
     assert fetch(clinic.engine, Appointment, soon).cancel_reason == "Patient cancelled"
+
+
+def test_the_schedule_marks_a_late_cancellation_late(clinic: Clinic) -> None:
+    soon = clinic.book(clinic.add_patient("Soon", "Sam"), 15)  # five hours ahead: late
+    early = clinic.book(clinic.add_patient("Early", "Eve"), 15, day=TODAY + timedelta(days=3))
+    cancel(clinic.engine, soon, staff=clinic.desk, reason="Patient cancelled")
+    cancel(clinic.engine, early, staff=clinic.desk, reason="Patient cancelled")
+    today = {row.appointment_id: row for row in load_day(clinic.engine, TODAY).rows}
+    later = load_day(clinic.engine, TODAY + timedelta(days=3)).rows
+    assert today[soon].flags == ("LATE",)
+    assert [row.flags for row in later if row.appointment_id == early] == [()]
 
 
 def test_a_reschedule_cancels_the_old_visit_and_links_the_new_one(clinic: Clinic) -> None:
