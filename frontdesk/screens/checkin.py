@@ -67,6 +67,7 @@ class CheckInScreen(DeskScreen):
         Binding("a", "copay", "Copay amount", id="checkin.copay"),
         Binding("escape", "back", "Back", id="checkin.back"),
         Binding("slash", "find", "Find", id="find"),
+        Binding("ctrl+k", "callback", "Callback", id="callback", priority=True),
         Binding("ctrl+l", "lock", "Lock", id="lock"),
     ]
 

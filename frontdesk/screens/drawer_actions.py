@@ -94,6 +94,7 @@ FORM_KEYS = [
     Binding("ctrl+f", "", "Patient"),
     Binding("ctrl+b", "", "To billing"),
     Binding("escape", "", "Cancel"),
+    Binding("ctrl+k", "", "Callback"),
     Binding("ctrl+l", "", "Lock"),
 ]
 LIST_KEYS = [

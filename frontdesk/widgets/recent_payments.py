@@ -15,12 +15,12 @@ from frontdesk.widgets.keys import hand_back, run_now
 from frontdesk.widgets.safe import safe
 
 COLUMNS = (
-    ("receipt", "Receipt", 8),
+    ("receipt", "Receipt", 9),  # R-000318; R-1000000 in a clinic with a million
     ("time", "Time", 5),
     ("patient", "Patient", 17),
     ("tender", "Tender", 6),
     ("amount", "Amount", 10),
-    ("note", "", 20),
+    ("note", "", 19),
 )
 
 
