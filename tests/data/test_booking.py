@@ -20,7 +20,6 @@ from frontdesk.data.booking import (
 )
 from frontdesk.data.db import read_session, write_session
 from frontdesk.data.errors import InvalidInput
-from frontdesk.data.schedule import load_day
 from frontdesk.data.models import (
     Appointment,
     AppointmentEvent,
@@ -31,6 +30,7 @@ from frontdesk.data.models import (
     Status,
     TypeProvider,
 )
+from frontdesk.data.schedule import load_day
 from tests.conftest import NOW, TODAY, ZONE, Clinic
 from tests.data.helpers import audit_events, fetch
 
