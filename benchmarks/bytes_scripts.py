@@ -31,6 +31,7 @@ KEYS = {
     "up": "\x1b[A",
     "down": "\x1b[B",
     "pagedown": "\x1b[6~",
+    "ctrl+home": "\x1b[1;5H",
     "enter": "\r",
     "tab": "\t",
     "escape": "\x1b",
@@ -44,10 +45,11 @@ CLINIC = "Riverside"  # on the sign-in screen once the database is open
 
 # Step kinds. ``setup`` steps (signing in, moving to the row a flow works on)
 # and first paints are left out of a flow's total; ``idle`` steps send nothing.
-PAINT, SETUP, MOVE, PAGE, CHAR, SWITCH, ACTION, IDLE = (
+PAINT, SETUP, MOVE, SCROLL, PAGE, CHAR, SWITCH, ACTION, IDLE = (
     "first paint",
     "setup",
     "cursor move",
+    "scrolling move",
     "page down",
     "typed char",
     "screen switch",
@@ -133,13 +135,17 @@ def start(*, idle_signin: bool = False) -> list[Step]:
     return steps
 
 
-def navigate(moves: int) -> list[Step]:
-    """``moves`` cursor moves up the visible rows and back down, then a page down."""
+def navigate(moves: int, scrolls: int = 3) -> list[Step]:
+    """From the top of the day: a page down, ``scrolls`` moves up that scroll the table
+    (the cursor stays on the top row of the page), then ``moves`` inside the visible
+    rows (down and back up)."""
     half = moves // 2
     return [
-        *[key("up", MOVE, "schedule") for _ in range(half)],
-        *[key("down", MOVE, "schedule") for _ in range(moves - half)],
+        key("ctrl+home", SETUP, "schedule"),
         key("pagedown", PAGE, "schedule"),
+        *[key("up", SCROLL, "schedule") for _ in range(scrolls)],
+        *[key("down", MOVE, "schedule") for _ in range(half)],
+        *[key("up", MOVE, "schedule") for _ in range(moves - half)],
     ]
 
 
@@ -214,7 +220,7 @@ def book(name: str) -> list[Step]:
 FLOWS = (
     Flow(
         "navigate",
-        "schedule: 20 cursor moves and a page down",
+        "schedule: 20 cursor moves, 3 that scroll, a page down",
         (*start(idle_signin=True), idle("schedule"), *navigate(20), idle("schedule")),
     ),
     Flow("find", "find: type 'smith, jo' letter by letter", (*start(), *find("smith, jo"))),
@@ -236,6 +242,7 @@ def summarise(steps: list[Any]) -> list[list[Any]]:
         ("first paint: sign-in", pick(PAINT, "sign-in"), None),
         ("first paint: schedule", pick(PAINT, "schedule"), BUDGETS["paint"]),
         ("cursor move", pick(MOVE), BUDGETS["move"]),
+        ("scrolling move", pick(SCROLL), None),
         ("page down", pick(PAGE), None),
         ("typed char: search", [s for s in chars if s.screen.startswith("find")], "char"),
         ("typed char: field", [s for s in chars if not s.screen.startswith("find")], "char"),
