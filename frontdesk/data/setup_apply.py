@@ -2,7 +2,9 @@
 
 - :func:`read_setup` parses a file and checks that every provider it names
   exists (in the file or the database).
-- :func:`diff_setup` lists what :func:`apply_setup` would change.
+- :func:`diff_setup` lists what :func:`apply_setup` would change, and which
+  booked visits the new hours would leave outside the bookable time (found by
+  making the changes in a transaction that is rolled back).
 - :func:`apply_setup` makes all of it in one write transaction with one
   ``setup.apply`` audit event, or nothing at all: a refused change (by the
   rules or by the database) rolls the whole file back.
@@ -16,7 +18,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.engine import Engine
@@ -28,6 +30,7 @@ from frontdesk.data.db import read_session, write_session
 from frontdesk.data.errors import SetupError, StaleRecord
 from frontdesk.data.models import AppointmentType, ClinicSettings, Provider, Role, Staff
 from frontdesk.data.models_booking import Blockout, BreakTime, Holiday, TypeProvider, WorkingHours
+from frontdesk.data.setup_bookings import outside_ids, stranded_notes
 from frontdesk.data.setup_file import (
     BlockoutSpec,
     ClinicSpec,
@@ -80,11 +83,36 @@ def read_setup(engine: Engine, text: str, source: str = "clinic.toml") -> SetupF
     return parse_setup(text, source, known_providers=known)
 
 
+TIME_AREAS = frozenset({"provider", "holiday", "blockout"})  # what can move bookable time
+
+
+class _DryRun(Exception):
+    """Ends the trial transaction of :func:`diff_setup`: everything in it is rolled back."""
+
+    def __init__(self, notes: list[str]) -> None:
+        super().__init__("dry run")
+        self.notes = notes
+
+
 def diff_setup(engine: Engine, setup: SetupFile) -> SetupDiff:
     """What applying ``setup`` would change now (nothing is written)."""
     with read_session(engine) as session:
         plan = Plan(session, setup, clock.now())
-        return SetupDiff(tuple(plan.changes), tuple(plan.notes))
+        diff = SetupDiff(tuple(plan.changes), tuple(plan.notes))
+    if not any(change.area in TIME_AREAS for change in diff.changes):
+        return diff
+    # Which booked visits would end up outside the hours: make the changes in a
+    # write transaction and roll it back.
+    try:
+        with write_session(engine) as session:
+            now = clock.now()
+            plan = Plan(session, setup, now)
+            before = outside_ids(session, plan.zone, now)
+            plan.run()
+            after = outside_ids(session, plan.zone, now)
+            raise _DryRun(stranded_notes(session, plan.zone, before, after))
+    except _DryRun as trial:
+        return replace(diff, notes=diff.notes + tuple(trial.notes))
 
 
 def apply_setup(
@@ -107,7 +135,12 @@ def apply_setup(
         check_allowed(plan, by)
         if not diff.changes:
             return diff
+        before = outside_ids(session, plan.zone, plan.now)
         plan.run()
+        stranded = stranded_notes(
+            session, plan.zone, before, outside_ids(session, plan.zone, plan.now)
+        )
+        diff = replace(diff, notes=diff.notes + tuple(stranded))
         audit.record(
             session,
             staff_id=by.id,

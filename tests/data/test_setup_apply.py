@@ -17,7 +17,7 @@ from frontdesk.data.setup_apply import apply_setup, diff_setup, export_setup, re
 from frontdesk.data.setup_file import SetupInvalid
 from frontdesk.data.setup_render import render_setup
 from frontdesk.data.staff import sign_in
-from tests.conftest import NOW, ZONE, Clinic
+from tests.conftest import NOW, TODAY, ZONE, Clinic
 from tests.data.setup_helpers import FILE, rows, snapshot
 
 pytestmark = pytest.mark.usefixtures("fast_hashing")
@@ -318,3 +318,33 @@ def test_a_provider_only_the_database_has_may_be_named(clinic: Clinic) -> None:
     assert rows(clinic.engine, "SELECT type_id, provider_id FROM type_provider") == [
         (clinic.type_id, clinic.provider2_id)
     ]
+
+
+def test_visits_the_new_hours_leave_out_are_named_before_and_after(clinic: Clinic) -> None:
+    """Thanksgiving and Okafor's later Tuesday start strand two booked visits; one stays."""
+    holiday = clinic.book(clinic.add_patient("Holiday", "Hal"), 10, 0, day=TODAY + timedelta(2))
+    early = clinic.book(clinic.add_patient("Early", "Eve"), 8, 30, day=TODAY + timedelta(7))
+    clinic.book(clinic.add_patient("Fine", "Fay"), 10, 0, day=TODAY + timedelta(1))
+    clinic.book(clinic.add_patient("Past", "Pat"), 8, 30)  # today 08:30, over already
+    before = snapshot(clinic.engine)
+
+    shown = lines(clinic, FILE)
+
+    note = (
+        "Note: 2 booked visits fall outside the new hours, breaks, holidays or blockouts; "
+        "move them (m on the schedule): Thu 26 Nov 10:00 Okafor (Holiday); "
+        "Tue 01 Dec 08:30 Okafor (Early)."
+    )
+    assert shown[-1] == note
+    assert snapshot(clinic.engine) == before  # the trial was rolled back
+    setup = read_setup(clinic.engine, FILE)
+    applied = apply_setup(clinic.engine, setup, by=clinic.supervisor)
+    assert applied.lines()[-1] == note
+    booked = rows(clinic.engine, f"SELECT status FROM appointment WHERE id IN ({holiday}, {early})")
+    assert booked == [("BOOKED",), ("BOOKED",)]
+
+
+def test_a_file_that_moves_no_hours_names_no_visits(clinic: Clinic) -> None:
+    clinic.book(clinic.add_patient("Early", "Eve"), 8, 30, day=TODAY + timedelta(7))
+    body = "[clinic]\nlate_cancel_hours = 48\n"
+    assert lines(clinic, body) == ["Clinic:", "  ~ clinic late_cancel_hours: 24 -> 48"]
