@@ -34,33 +34,27 @@ from frontdesk.data.models import (
 
 # --- the statements ---------------------------------------------------------------------
 
-_ARRIVED_AT = (
-    select(col(AppointmentEvent.at))
-    .where(
-        col(AppointmentEvent.appointment_id) == col(Appointment.id),
-        col(AppointmentEvent.to_status) == Status.ARRIVED.value,
-        # an undo back to ARRIVED (of a mistaken rooming) is not an arrival
-        col(AppointmentEvent.undoes_id).is_(None),
-    )
-    .order_by(col(AppointmentEvent.id).desc())
-    .limit(1)
-    .correlate(Appointment)
-    .scalar_subquery()
-)
 
-# Why a cancelled visit was cancelled: its last cancellation's reason (not one undone).
-_CANCEL_REASON = (
-    select(col(AppointmentEvent.reason))
-    .where(
-        col(AppointmentEvent.appointment_id) == col(Appointment.id),
-        col(AppointmentEvent.to_status) == Status.CANCELLED.value,
-        col(AppointmentEvent.undoes_id).is_(None),
+def _last_event(column: Any, status: Status) -> Any:
+    """Per appointment row: ``column`` of its last event to ``status`` (an undo back to
+    ``status``, of a mistaken later change, does not count)."""
+    return (
+        select(column)
+        .where(
+            col(AppointmentEvent.appointment_id) == col(Appointment.id),
+            col(AppointmentEvent.to_status) == status.value,
+            col(AppointmentEvent.undoes_id).is_(None),
+        )
+        .order_by(col(AppointmentEvent.id).desc())
+        .limit(1)
+        .correlate(Appointment)
+        .scalar_subquery()
     )
-    .order_by(col(AppointmentEvent.id).desc())
-    .limit(1)
-    .correlate(Appointment)
-    .scalar_subquery()
-)
+
+
+_ARRIVED_AT = _last_event(col(AppointmentEvent.at), Status.ARRIVED)
+# Why a cancelled visit was cancelled: its last cancellation's reason.
+_CANCEL_REASON = _last_event(col(AppointmentEvent.reason), Status.CANCELLED)
 
 # What the desk has taken (net of voids and refunds) on a visit's copay and on the
 # patient's past-due balance: the schedule's "$" flag shows only what is still owed.

@@ -84,18 +84,33 @@ def test_the_environment_picks_the_driver(environ: dict[str, str], lean: bool) -
     assert driver_class(environ) is (LeanDriver if lean else None)
 
 
+def _described(function: str, term: str) -> str:
+    """``function(term)`` of lean_driver, run in a fresh process (curses reads one
+    terminal description per process)."""
+    code = f"import sys; from frontdesk.terminal.lean_driver import {function} as f; "
+    code += "print(f(sys.argv[1]))"
+    done = subprocess.run(
+        [sys.executable, "-c", code, term], capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip()
+
+
 @pytest.mark.parametrize(
     ("term", "erases"),
     [("xterm-256color", True), ("screen-256color", False), ("", False), ("no-such-term", False)],
 )
 def test_erasing_follows_the_terminal_description(term: str, erases: bool) -> None:
-    """terminfo's bce flag (read in a fresh process: curses reads one description per process)."""
-    code = "import sys; from frontdesk.terminal.lean_driver import erases_in_colour as e; "
-    code += "print(e(sys.argv[1]))"
-    done = subprocess.run(
-        [sys.executable, "-c", code, term], capture_output=True, text=True, check=True
-    )
-    assert done.stdout.strip() == str(erases)
+    """terminfo's bce flag."""
+    assert _described("erases_in_colour", term) == str(erases)
+
+
+@pytest.mark.parametrize(
+    ("term", "scrolls"),
+    [("xterm-256color", True), ("tmux-256color", True), ("vt100", False), ("", False)],
+)
+def test_scrolling_bands_follows_the_terminal_description(term: str, scrolls: bool) -> None:
+    """terminfo's csr, dl and il (vt100 has margins but no line insert or delete)."""
+    assert _described("scrolls_bands", term) == str(scrolls)
 
 
 async def test_the_driver_writes_only_what_changed(driver: tuple[LeanDriver, Writer]) -> None:
@@ -163,17 +178,3 @@ async def test_writes_from_two_threads_do_not_mix(driver: tuple[LeanDriver, Writ
     assert shown.text().splitlines()[2][:4] == " 199"
     assert shown.text().splitlines()[6][:4] == " 199"
     assert shown.screen.buffer[2][1].fg == "white"  # 199 % 8 == 7
-
-
-@pytest.mark.parametrize(
-    ("term", "scrolls"),
-    [("xterm-256color", True), ("tmux-256color", True), ("vt100", False), ("", False)],
-)
-def test_scrolling_bands_follows_the_terminal_description(term: str, scrolls: bool) -> None:
-    """terminfo's csr, dl and il (vt100 has margins but no line insert or delete)."""
-    code = "import sys; from frontdesk.terminal.lean_driver import scrolls_bands as s; "
-    code += "print(s(sys.argv[1]))"
-    done = subprocess.run(
-        [sys.executable, "-c", code, term], capture_output=True, text=True, check=True
-    )
-    assert done.stdout.strip() == str(scrolls)
