@@ -26,6 +26,7 @@ import os
 import platform
 import pty
 import select
+import shlex
 import shutil
 import signal
 import sqlite3
@@ -44,6 +45,7 @@ import bytes_scripts as bs
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out"
+TMUX_SOCKET = "frontdesk-bytes"  # a tmux server of its own (-L), killed after each flow
 BASELINE = ROOT / "benchmarks" / "bytes_baseline.json"
 LEAN_DRIVER = ROOT / "frontdesk" / "terminal" / "lean_driver.py"
 FROZEN_NOW = "2026-11-24T10:00:00-06:00"  # a Tuesday, 10:00 in Chicago
@@ -228,8 +230,24 @@ def child_env(output: str | None) -> dict[str, str]:
     return env
 
 
+def in_tmux(argv: list[str], env: dict[str, str], conf: Path) -> list[str]:
+    """``argv`` inside a tmux session with the config ``conf`` (as docs/DEPLOY-SSH.md sets
+    up a remote site): what is counted is then what tmux sends on to the terminal."""
+    pass_on = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items() if k.startswith("FRONTDESK"))
+    inner = f"cd {shlex.quote(str(ROOT))} && exec env {pass_on} {shlex.join(argv)}"
+    tmux = ["tmux", "-u", "-L", TMUX_SOCKET, "-f", str(conf)]
+    return [*tmux, "new-session", "-A", "-s", "bytes", inner]
+
+
 def run_flow(
-    flow: bs.Flow, template: Path, work: Path, *, output: str | None, idle: float, quiet: float
+    flow: bs.Flow,
+    template: Path,
+    work: Path,
+    *,
+    output: str | None,
+    idle: float,
+    quiet: float,
+    tmux: Path | None = None,
 ) -> list[StepResult]:
     """Run ``flow`` once on a fresh copy of ``template``; one result per step."""
     db = work / f"bytes-{flow.name}.db"
@@ -237,8 +255,12 @@ def run_flow(
         Path(f"{db}{suffix}").unlink(missing_ok=True)
     shutil.copyfile(template, db)
     argv = [sys.executable, "-m", "frontdesk", "--db", str(db)]
+    env = child_env(output)
+    if tmux is not None:
+        subprocess.run(["tmux", "-L", TMUX_SOCKET, "kill-server"], capture_output=True, check=False)
+        argv = in_tmux(argv, env, tmux)
     results = []
-    with Session(argv, child_env(output), cwd=ROOT) as term:
+    with Session(argv, env, cwd=ROOT) as term:
         for index, step in enumerate(flow.steps):
             try:
                 if step.kind == bs.IDLE:
@@ -250,6 +272,8 @@ def run_flow(
                 raise StepError(f"{where}: {error}") from None
             what = (flow.name, index, step.label, step.kind, step.screen)
             results.append(StepResult(*what, count, seconds, changed))
+    if tmux is not None:
+        subprocess.run(["tmux", "-L", TMUX_SOCKET, "kill-server"], capture_output=True, check=False)
     return results
 
 
@@ -285,7 +309,9 @@ def report(output: str, steps: list[StepResult], args: argparse.Namespace) -> di
     """Print the tables for one output driver; return them for the JSON file."""
     rows = bs.summarise(steps)
     load = os.getloadavg()[0]
-    print(f"\nFRONTDESK_OUTPUT={output}: bytes per step at 80x24 (xterm-256color); median of")
+    where = f", inside tmux ({args.tmux})" if args.tmux else ""
+    print(f"\nFRONTDESK_OUTPUT={output}: bytes per step at 80x24 (xterm-256color{where});")
+    print("median of ", end="")
     print(f"{args.runs} run(s) per flow, {args.idle:g} s idle per screen, load average {load:.1f}")
     print(f"  {'step':24} {'steps':>5} {'median':>7} {'max':>7}  budget")
     for name, count, mid, top, budget, verdict in rows:
@@ -318,8 +344,17 @@ def run_all(flows: list[bs.Flow], output: str | None, args: argparse.Namespace) 
         runs = []
         for run in range(args.runs):
             print(f"  {output or 'default'}: {flow.name}, run {run + 1}", file=sys.stderr)
-            run_args = {"output": output, "idle": args.idle, "quiet": args.quiet}
-            runs.append(run_flow(flow, template, OUT, **run_args))
+            runs.append(
+                run_flow(
+                    flow,
+                    template,
+                    OUT,
+                    output=output,
+                    idle=args.idle,
+                    quiet=args.quiet,
+                    tmux=args.tmux,
+                )
+            )
         merged.extend(median_steps(runs))
     return merged
 
@@ -355,6 +390,9 @@ def main() -> None:
     parser.add_argument("--flows", help="comma-separated flow names (default: all)")
     parser.add_argument("--steps", action="store_true", help="also list every step")
     parser.add_argument("--rebuild", action="store_true", help="build the demo clinic again")
+    parser.add_argument(
+        "--tmux", type=Path, metavar="CONF", help="run the app inside tmux with this config"
+    )
     parser.add_argument("--update", action="store_true", help="rewrite bytes_baseline.json")
     args = parser.parse_args()
     args.idle = args.idle if args.idle is not None else (1.5 if args.update else 5.0)
@@ -378,12 +416,12 @@ def main() -> None:
             "when": datetime.now().astimezone().isoformat(timespec="seconds"),
             "machine": f"{platform.machine()}, {os.cpu_count()} CPUs, Python "
             f"{platform.python_version()}, load average {os.getloadavg()[0]:.1f}",
-            "settings": {k: v for k, v in vars(args).items() if k != "update"},
+            "settings": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
             "budgets": bs.BUDGETS,
             "summary": report(output, steps, args),
             "steps": [asdict(s) for s in steps],
         }
-        path = OUT / f"bytes-{output}.json"
+        path = OUT / (f"bytes-{output}-tmux.json" if args.tmux else f"bytes-{output}.json")
         path.write_text(json.dumps(record, indent=1, ensure_ascii=False) + "\n")
         print(f"  wrote {path.relative_to(ROOT)}")
     if len(measured) == 2 and measured["lean"] > 0.85 * measured["plain"]:

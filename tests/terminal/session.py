@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -113,8 +114,13 @@ def _changed_and(
     return lambda term: done(term) and term.cells() != before
 
 
-def start(db: Path, home: Path, output: str, **env: str) -> PtyApp:
-    """The app on ``db`` with ``FRONTDESK_OUTPUT=output``, its home and data in ``home``."""
+def start(db: Path, home: Path, output: str, tmux: Path | None = None, **env: str) -> PtyApp:
+    """The app on ``db`` with ``FRONTDESK_OUTPUT=output``, its home and data in ``home``.
+
+    With ``tmux`` (a config file), the app runs inside a tmux session of a tmux
+    server of its own, as docs/DEPLOY-SSH.md sets up a remote site: the terminal
+    then shows what tmux draws.
+    """
     home.mkdir(parents=True, exist_ok=True)
     environ = app_env(
         FRONTDESK_FROZEN_NOW=NOW.isoformat(),
@@ -125,14 +131,23 @@ def start(db: Path, home: Path, output: str, **env: str) -> PtyApp:
         LEAN_TIMINGS=str(home / "timings.json"),
         **env,
     )
-    return PtyApp([sys.executable, "-c", RUN_APP, str(db)], environ)
+    argv = [sys.executable, "-c", RUN_APP, str(db)]
+    if tmux is not None:
+        environ.pop("TMUX", None)
+        argv = ["tmux", "-u", "-S", tmux_socket(home), "-f", str(tmux), "new-session", *argv]
+    return PtyApp(argv, environ)
+
+
+def tmux_socket(home: Path) -> str:
+    """The socket of the tmux server a run in ``home`` has to itself."""
+    return str(home / "tmux.sock")
 
 
 def _snapshot(app: PtyApp) -> Snapshot:
     return app.term.cells(), app.term.cursor()
 
 
-def run_both(where: Path, **env: str) -> Session:
+def run_both(where: Path, tmux: Path | None = None, **env: str) -> Session:
     """The script with Textual's driver and with the lean one, in step.
 
     Both apps get each key; the step ends for each when its screen changed,
@@ -144,8 +159,8 @@ def run_both(where: Path, **env: str) -> Session:
     copy = where / "demo-lean.db"  # each run its own clinic: no change seen from the other
     shutil.copyfile(db, copy)
     apps = {
-        "plain": start(db, where / "plain", "plain", **env),
-        "lean": start(copy, where / "lean", "lean", **env),
+        "plain": start(db, where / "plain", "plain", tmux, **env),
+        "lean": start(copy, where / "lean", "lean", tmux, **env),
     }
     runs = {name: Run() for name in apps}
     try:
@@ -171,6 +186,9 @@ def run_both(where: Path, **env: str) -> Session:
         for name, app in apps.items():
             app.close()
             runs[name].chunks = app.chunks
+            if tmux is not None:
+                socket = tmux_socket(where / name)
+                subprocess.run(["tmux", "-S", socket, "kill-server"], capture_output=True)
     timings = where / "lean" / "timings.json"
     if timings.exists():
         saved = json.loads(timings.read_text())
