@@ -22,35 +22,22 @@ rewrite the baseline with ``python benchmarks/bench_bytes.py --update``.
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
-BENCH = Path(__file__).resolve().parents[2] / "benchmarks"
+from tests.bench_modules import BENCH, load
+
 IDLE_SECONDS = 1.5
 QUIET_SECONDS = 0.3
 STALE = 0.5  # a group median under half its baseline means the baseline is out of date
 
 
-def _load(name: str) -> ModuleType:
-    """A module of benchmarks/ (not a package), loaded once."""
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, BENCH / f"{name}.py")
-        assert spec is not None
-        assert spec.loader is not None
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[name] = module
-        spec.loader.exec_module(module)
-    return sys.modules[name]
-
-
-scripts = _load("bytes_scripts")
-bench = _load("bench_bytes")
+scripts = load("bytes_scripts")
+bench = load("bench_bytes")
 
 
 def _baseline() -> Any:
