@@ -316,6 +316,22 @@ def reassign(
         )
 
 
+def insert_once(session: Session, row: Callback) -> int | None:
+    """Add ``row``; None when an item with its cause exists already (a unique index).
+
+    A savepoint: an item another terminal made a moment ago is skipped without
+    undoing the caller's own changes in its transaction.
+    """
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        return None
+    assert row.id is not None
+    return row.id
+
+
 def add_automatic(
     session: Session,
     *,
@@ -350,19 +366,15 @@ def add_automatic(
         notes=note,
         cause=cause,
     )
-    try:
-        with session.begin_nested():
-            session.add(row)
-            session.flush()
-    except IntegrityError:  # another terminal made it a moment ago
+    callback_id = insert_once(session, row)
+    if callback_id is None:
         return None
-    assert row.id is not None
     audit.record(
         session,
         staff_id=staff_id,
         action="callback.automatic",
         entity="callback",
-        entity_id=row.id,
+        entity_id=callback_id,
         detail={"cause": cause},
     )
-    return row.id
+    return callback_id

@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from frontdesk import clock
 from frontdesk.data import audit
+from frontdesk.data.callbacks import insert_once
 from frontdesk.data.clinic import Clinic, get_clinic_in
 from frontdesk.data.days import refuse_if_closed
 from frontdesk.data.db import read_session, write_session
@@ -312,19 +312,15 @@ def create_delay_callbacks(engine: Engine, provider_id: int, *, staff: StaffMemb
                 notes=call_note(provider.name, delay, item.start, item.expected),
                 cause=cause,
             )
-            try:
-                with session.begin_nested():
-                    session.add(row)
-                    session.flush()
-            except IntegrityError:  # another terminal made it a moment ago
+            callback_id = insert_once(session, row)
+            if callback_id is None:  # another terminal made it a moment ago
                 continue
-            assert row.id is not None
             audit.record(
                 session,
                 staff_id=staff.id,
                 action="callback.added",
                 entity="callback",
-                entity_id=row.id,
+                entity_id=callback_id,
                 detail={
                     "reason": CALL_REASON,
                     "queue": CALL_QUEUE,
