@@ -28,6 +28,7 @@ from frontdesk.cli_common import NOT_CLOSED, DbOption, UserOption, database, fai
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
+    from frontdesk.data.setup_apply import SetupDiff
     from frontdesk.data.setup_file import SetupFile
 
 NOT_APPLIED = NOT_CLOSED  # 1
@@ -81,6 +82,15 @@ def _load(engine: Engine, path: Path, text: str) -> SetupFile:
         return read_setup(engine, text, str(path))
 
 
+def _show(diff: SetupDiff) -> bool:
+    """Print the differences (or "No changes."); whether there are any."""
+    for line in diff.lines():
+        print(line)
+    if not diff.changes:
+        print("No changes.")
+    return bool(diff.changes)
+
+
 @setup_app.command("diff")
 def diff_command(ctx: typer.Context, file: FileArgument, db: DbOption = None) -> None:
     """Show what `setup apply FILE` would change (nothing is changed)."""
@@ -91,10 +101,7 @@ def diff_command(ctx: typer.Context, file: FileArgument, db: DbOption = None) ->
         setup = _load(engine, file, text)
         with _file_problems(file):
             diff = diff_setup(engine, setup)
-    for line in diff.lines():
-        print(line)
-    if not diff.changes:
-        print("No changes.")
+    _show(diff)
 
 
 @setup_app.command("apply")
@@ -117,10 +124,7 @@ def apply_command(
         member = supervisor(engine, user, "apply a set-up file")
         with _file_problems(file):
             diff = diff_setup(engine, setup)
-        for line in diff.lines():
-            print(line)
-        if not diff.changes:
-            print("No changes.")
+        if not _show(diff):
             return
         count = len(diff.changes)
         noun = f"{count} change{'' if count == 1 else 's'}"

@@ -10,7 +10,7 @@ words the difference for the diff and the apply.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
@@ -36,10 +36,13 @@ def outside_ids(session: Session, zone: ZoneInfo, now: datetime) -> set[int]:
     days = [start.astimezone(zone).date() for _, start, _, _ in booked]
     plan = load_plan(session, zone, min(days), max(days))
     out: set[int] = set()
+    free_of: dict[tuple[int, date], list[tuple[datetime, datetime]]] = {}
     for (appointment_id, start, minutes, provider_id), day in zip(booked, days, strict=True):
         local = start.astimezone(zone)
         end = local + timedelta(minutes=minutes)
-        free = plan.free(provider_id, day)
+        free = free_of.get((provider_id, day))
+        if free is None:
+            free = free_of[(provider_id, day)] = plan.free(provider_id, day)
         if not any(a <= local and end <= b for a, b in free):
             out.add(appointment_id)
     return out
